@@ -30,6 +30,8 @@ export type LdapErrorCode =
   | 'LDAP_BAD_FILTER_STRING'
   | 'LDAP_BAD_OPERATION'
   | 'LDAP_PDU_TOO_LARGE'
+  | 'LDAP_MISSING_MEMBER'
+  | 'LDAP_BAD_RESULT'
 
 export type SyncErrorCode =
   | 'SYNC_MISSING_MEMBER'
@@ -41,6 +43,7 @@ export type SyncErrorCode =
   | 'SYNC_UNKNOWN_INFO_CHOICE'
   | 'SYNC_BAD_COOKIE'
   | 'SYNC_BAD_CSN'
+  | 'SYNC_TRAILING_BYTES'
 
 export type ReplErrorCode =
   | 'REPL_MISSING_MEMBER'
@@ -48,6 +51,8 @@ export type ReplErrorCode =
   | 'REPL_GUID_WITHOUT_DATA'
   | 'REPL_EMPTY_RUV'
   | 'REPL_BAD_STRING'
+  | 'REPL_BAD_ENUM'
+  | 'REPL_TRAILING_BYTES'
 
 export type ProtocolErrorCode = BerErrorCode | LdapErrorCode | SyncErrorCode | ReplErrorCode
 
