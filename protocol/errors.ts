@@ -32,6 +32,7 @@ export type LdapErrorCode =
   | 'LDAP_PDU_TOO_LARGE'
   | 'LDAP_MISSING_MEMBER'
   | 'LDAP_BAD_RESULT'
+  | 'LDAP_BAD_DN'
 
 export type SyncErrorCode =
   | 'SYNC_MISSING_MEMBER'
@@ -49,6 +50,7 @@ export type ReplErrorCode =
   | 'REPL_MISSING_MEMBER'
   | 'REPL_UNKNOWN_MEMBER'
   | 'REPL_GUID_WITHOUT_DATA'
+  | 'REPL_DATA_WITHOUT_GUID'
   | 'REPL_EMPTY_RUV'
   | 'REPL_BAD_STRING'
   | 'REPL_BAD_ENUM'
