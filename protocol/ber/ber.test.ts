@@ -140,6 +140,18 @@ describe('BerWriter', () => {
     }
   })
 
+  it('takes the ASCII fast path only for pure ASCII, at and around its length limit', () => {
+    const cases = ['a'.repeat(63), 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(63) + 'é', 'a'.repeat(62) + '€x', 'é' + 'a'.repeat(63), '\u007f'.repeat(64)]
+    for (const s of cases) {
+      const out = encodeWith((w) => w.writeString(s))
+      expect(toHex(out)).toBe(toHex(Buffer.from(new asn1js.OctetString({ valueHex: Buffer.from(s, 'utf8') }).toBER())))
+      expect(new BerReader(out).readString()).toBe(s)
+    }
+    // invalid UTF-8 inside a short value is still refused (the fast path must not swallow it)
+    expect(codeOf(() => new BerReader(hex('0403' + '61' + 'c328')).readString())).toBe('BER_BAD_UTF8')
+    expect(codeOf(() => new BerReader(hex('0401ff')).readString())).toBe('BER_BAD_UTF8')
+  })
+
   it('writes many PDUs into one buffer and take() starts over', () => {
     const w = new BerWriter(16)
     for (let i = 0; i < 1000; i++) {

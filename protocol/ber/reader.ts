@@ -138,6 +138,18 @@ export class BerReader {
   /** An OCTET STRING decoded as UTF-8; malformed UTF-8 is an error (LDAPString is UTF-8). */
   readString(tag: number = Tag.OctetString, what = 'a string'): string {
     const h = this.expect(tag, what)
+    // Short ASCII contents (most attribute types, DNs and values) skip TextDecoder's call cost.
+    const len = h.end - h.contentStart
+    if (len <= ASCII_LOOP_MAX) {
+      let ascii = true
+      for (let i = h.contentStart; i < h.end; i++) {
+        if ((this.buf[i] as number) >= 0x80) {
+          ascii = false
+          break
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, this.buf.subarray(h.contentStart, h.end) as unknown as number[])
+    }
     try {
       return utf8Strict.decode(this.buf.subarray(h.contentStart, h.end))
     } catch {
@@ -204,6 +216,9 @@ export class BerReader {
 }
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true })
+
+/** Longest content decoded by the ASCII loop in readString. */
+const ASCII_LOOP_MAX = 64
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1)

@@ -101,7 +101,21 @@ export class BerWriter {
     this.ensure(6 + s.length * 3)
     this.buf[this.pos++] = tag
     const lenAt = this.pos++
-    const n = this.buf.write(s, this.pos, 'utf8')
+    // Short ASCII strings (attribute types, most DNs and values) are copied by a JS loop, which
+    // beats the native UTF-8 writer's call overhead; anything else takes the native path.
+    let n = -1
+    if (s.length <= ASCII_LOOP_MAX) {
+      const buf = this.buf
+      const start = this.pos
+      let i = 0
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i)
+        if (c >= 0x80) break
+        buf[start + i] = c
+      }
+      if (i === s.length) n = i
+    }
+    if (n < 0) n = this.buf.write(s, this.pos, 'utf8')
     this.pos += n
     this.patchLength(lenAt, n)
   }
@@ -217,6 +231,9 @@ export class BerWriter {
     }
   }
 }
+
+/** Longest string copied by the ASCII loop in writeString (longer ones go native at once). */
+const ASCII_LOOP_MAX = 64
 
 /** Number of octets needed for a long-form length value. */
 function octetsFor(len: number): number {
