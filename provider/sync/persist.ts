@@ -1,0 +1,69 @@
+import { isWithinScope } from '../../protocol/dn/index.js'
+import { ResultCode } from '../../protocol/ldap/result-codes.js'
+import type { ChangeEvent, EntrySnapshot } from '../directory/index.js'
+import { selectAttributes } from '../directory/index.js'
+import type { AttributeSelection } from '../directory/index.js'
+import { replyCookie } from './cookie-state.js'
+import type { RefreshPlan } from './refresh.js'
+import type { SyncMessage } from './types.js'
+
+/**
+ * The persist stage of one refreshAndPersist operation: maps each committed directory change to
+ * the message slapd 2.5's syncprov sends that search (rfc4533.md §3.5, trace e and g):
+ *
+ * | in content before | after | message |
+ * |---|---|---|
+ * | no  | yes | entry (full, new DN) + State{add, cookie} |
+ * | yes | yes | entry (full, new DN) + State{modify, cookie} |
+ * | yes | no  | entry (no attributes, last/new DN) + State{delete, cookie} |
+ * | no  | no  | Sync Info newcookie with the whole contextCSN vector (2.5: not for deletes) |
+ *
+ * The State cookie carries that change's CSN only. Changes a multi-provider peer originated with
+ * the consumer's own serverID are not echoed back to it.
+ */
+export class PersistMapper {
+  private readonly selection: AttributeSelection
+  /** slapd's PS_WROTE_BASE → PS_FIND_BASE: a write to the base entry makes the next write re-find it. */
+  private checkBase = false
+  private readonly baseUuid: string | undefined
+
+  constructor(private readonly plan: RefreshPlan) {
+    this.selection = selectAttributes(plan.request.attributes)
+    this.baseUuid = plan.directory.getByDn(plan.request.base)?.uuid
+  }
+
+  /** The messages for one change (none, one, or a final `done` 4096 when the base is gone). */
+  map(event: ChangeEvent): SyncMessage[] {
+    const { directory, request, cookie, knobs } = this.plan
+    if (this.checkBase) {
+      // syncprov_findbase on the write after one that touched the base: gone or replaced → 4096.
+      this.checkBase = false
+      const base = directory.getByDn(request.base)
+      if (base === undefined || base.uuid !== this.baseUuid) {
+        return [{ kind: 'done', resultCode: ResultCode.eSyncRefreshRequired, diagnosticMessage: 'search base has changed' }]
+      }
+    }
+    if (event.uuid === this.baseUuid) this.checkBase = true
+    if (cookie.consumerSid !== undefined && event.sid === cookie.consumerSid && event.sid !== directory.sid) return []
+
+    const before = event.before !== undefined && this.inContent(event.before)
+    const after = event.after !== undefined && this.inContent(event.after)
+    const stateCookie = replyCookie(cookie, directory.sid, [event.csn])
+    if (after) {
+      const entry = event.after as EntrySnapshot
+      return [{ kind: 'entry', state: before ? 'modify' : 'add', dn: entry.dnText, attributes: directory.project(entry, this.selection), uuid: event.uuidBytes, cookie: stateCookie }]
+    }
+    if (before) {
+      const last = (event.after ?? event.before) as EntrySnapshot
+      return [{ kind: 'entry', state: 'delete', dn: last.dnText, attributes: [], uuid: event.uuidBytes, cookie: stateCookie }]
+    }
+    const wantNewcookie = knobs.newcookieOutOfContent === 'all' || (knobs.newcookieOutOfContent === 'exceptDeletes' && event.kind !== 'delete')
+    if (!wantNewcookie) return []
+    return [{ kind: 'info', info: { kind: 'newcookie', cookie: replyCookie(cookie, directory.sid, directory.contextCsnVector()) } }]
+  }
+
+  private inContent(entry: EntrySnapshot): boolean {
+    const { request, directory } = this.plan
+    return isWithinScope(entry.dn, request.base, request.scope) && directory.matches(entry, request.filter)
+  }
+}
