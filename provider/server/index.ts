@@ -1,0 +1,27 @@
+/**
+ * The provider's LDAP server layer: ldapjs accepts and routes, our code owns every outgoing byte
+ * (docs/architecture.md "Provider, inside": server).
+ */
+export { ProviderServer } from './server.js'
+export type { ListeningAddress, ProviderServerOptions, TlsMaterial } from './server.js'
+export { ProviderEvents } from './events.js'
+export type {
+  BackpressureEvent,
+  CloseReason,
+  ConnectionClosedEvent,
+  ConnectionOpenedEvent,
+  EventOfType,
+  MessageSentEvent,
+  NoticeEvent,
+  OperationEndedEvent,
+  OperationOutcome,
+  ProtocolViolationEvent,
+  ProviderEvent,
+  ProviderEventType,
+  RequestReceivedEvent,
+  TlsStartedEvent,
+} from './events.js'
+export type { ServerConfig, SyncEngineLike } from './session.js'
+export { writeSyncMessage, describeSyncMessage } from './encode-sync.js'
+export { CANCEL_OID, START_TLS_OID } from './root-dse.js'
+export { MANAGE_DSA_IT_OID, SUPPORTED_CONTROLS } from './controls.js'

@@ -1,0 +1,82 @@
+/**
+ * What the handlers share: the provider-wide configuration and, per connection, a Session (the
+ * connection, its operation registry, who is bound) with helpers that encode a response, put it
+ * in the FIFO and report it as an event.
+ */
+import type { SecureContext } from 'node:tls'
+import { BerWriter } from '../../protocol/ber/index.js'
+import type { ControlInput } from '../../protocol/index.js'
+import type { Directory } from '../directory/index.js'
+import type { SyncMessage, SyncOperation, SyncPhase, SyncSearchRequest } from '../sync/types.js'
+import type { LdapConnection } from './connection.js'
+import { describeSyncMessage } from './encode-sync.js'
+import type { ProviderEvents } from './events.js'
+import { OperationRegistry } from './operations.js'
+import { describeResponse, writeResponse } from './responses.js'
+import type { ExtendedFields, ResponseKind, ResultInput } from './responses.js'
+
+/** What the server needs of the sync engine (provider/sync/engine.ts's SyncEngine has this shape). */
+export interface SyncEngineLike {
+  start(request: SyncSearchRequest): SyncOperation
+}
+
+export interface ServerConfig {
+  readonly directory: Directory
+  readonly engine: SyncEngineLike
+  readonly events: ProviderEvents
+  /** The one identity a simple bind accepts (compared as DNs, RFC 4514). */
+  readonly bindDn?: string
+  readonly password?: Uint8Array
+  /** Anonymous binds and anonymous searches allowed (slapd without `disallow bind_anon`, ACLs granting anonymous read). */
+  readonly anonymous: boolean
+  /** Present when StartTLS is offered. */
+  readonly startTls?: SecureContext
+  /** Largest request accepted, in octets. */
+  readonly maxRequestSize: number
+}
+
+export class Session {
+  readonly operations: OperationRegistry
+  /** The DN of a successful simple bind; undefined while anonymous (RFC 4513 §5.1). */
+  boundDn: string | undefined
+
+  constructor(
+    readonly connection: LdapConnection,
+    readonly config: ServerConfig,
+  ) {
+    this.operations = new OperationRegistry(connection.id, config.events)
+  }
+
+  get events(): ProviderEvents {
+    return this.config.events
+  }
+
+  get directory(): Directory {
+    return this.config.directory
+  }
+
+  /** Encodes one response, appends it to the FIFO and reports it. */
+  reply(messageId: number, kind: ResponseKind, result: ResultInput, extended?: ExtendedFields, controls?: readonly ControlInput[]): void {
+    const w = new BerWriter(256 + (result.diagnosticMessage?.length ?? 0) * 3)
+    writeResponse(w, messageId, kind, result, extended, controls)
+    this.connection.write(w.take())
+    this.sent(messageId, () => describeResponse(kind, result))
+  }
+
+  /** Reports a message as sent (the description is only built when someone listens). */
+  sent(messageId: number, describe: () => string): void {
+    if (!this.events.wants('messageSent')) return
+    this.events.emit({ type: 'messageSent', connectionId: this.connection.id, messageId, description: describe() })
+  }
+
+  /** Reports a sync operation's message as sent. */
+  sentSync(messageId: number, message: SyncMessage, phase: SyncPhase): void {
+    if (!this.events.wants('messageSent')) return
+    this.events.emit({ type: 'messageSent', connectionId: this.connection.id, messageId, sync: message, phase, description: describeSyncMessage(message) })
+  }
+
+  /** A notice for the event log. */
+  notice(message: string): void {
+    this.events.emit({ type: 'notice', connectionId: this.connection.id, message })
+  }
+}
