@@ -102,6 +102,18 @@ describe('LdapFramer', () => {
     expect(errorOf(() => f.push(messages[1] as Buffer)).code).toBe('LDAP_BAD_MESSAGE')
   })
 
+  it('delivers the whole PDUs that precede a fault in the same chunk, then reports the fault', () => {
+    const f = new LdapFramer()
+    const good = messages.slice(0, 3)
+    const got = f.push(Buffer.concat([...good, Buffer.from('0401ff', 'hex')]))
+    expectSame(got.map((g) => Buffer.from(g)), good)
+    const e = f.error as ProtocolError
+    expect(e.code).toBe('LDAP_BAD_MESSAGE')
+    expect(e.offset).toBe(good.reduce((n, g) => n + g.length, 0))
+    expect(errorOf(() => f.push(messages[4] as Buffer))).toBe(e)
+    expect(errorOf(() => f.end())).toBe(e)
+  })
+
   it('rejects indefinite and absurd lengths before buffering anything', () => {
     expect(errorOf(() => new LdapFramer().push(Buffer.from('3080', 'hex'))).code).toBe('BER_INDEFINITE_LENGTH')
     expect(errorOf(() => new LdapFramer().push(Buffer.from('3089', 'hex'))).code).toBe('BER_LENGTH_TOO_LARGE')

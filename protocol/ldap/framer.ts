@@ -24,6 +24,11 @@ const MAX_LENGTH_OCTETS = 8
  * After a framing error the stream has lost synchronisation and cannot be recovered (RFC 4511
  * §4.1.1: the server should then send a Notice of Disconnection and close), so every later
  * `push` throws the same error. Errors carry the stream offset of the offending PDU.
+ *
+ * Whole PDUs that precede the fault in the same chunk are still delivered — a peer's good
+ * requests are served before its garbage ends the connection, as a real server reads them — so
+ * when `push` has PDUs to return it returns them and leaves the error in `error`, to be thrown
+ * by the next `push` or `end`. Callers check `error` after handling what `push` returned.
  */
 export class LdapFramer {
   private readonly maxPduSize: number
@@ -41,6 +46,11 @@ export class LdapFramer {
     this.maxPduSize = options.maxPduSize ?? 64 * 1024 * 1024
   }
 
+  /** The framing error, once the stream has lost synchronisation; undefined until then. */
+  get error(): Error | undefined {
+    return this.failure ?? undefined
+  }
+
   /** Octets received that do not yet form a whole PDU. */
   get buffered(): number {
     return this.partial ? this.partialFill : this.headerFill
@@ -50,57 +60,66 @@ export class LdapFramer {
   push(chunk: Uint8Array): Uint8Array[] {
     if (this.failure) throw this.failure
     const out: Uint8Array[] = []
+    try {
+      this.scan(chunk, out)
+    } catch (error) {
+      // `fail` has recorded it; PDUs completed before the fault are still delivered.
+      if (out.length === 0 || this.failure === null) throw error
+    }
+    return out
+  }
+
+  private scan(chunk: Uint8Array, out: Uint8Array[]): void {
     let p = 0
     const n = chunk.length
     while (p < n) {
-        if (this.partial) {
-          const need = this.partial.length - this.partialFill
-          const take = Math.min(need, n - p)
-          this.partial.set(chunk.subarray(p, p + take), this.partialFill)
-          this.partialFill += take
-          p += take
-          if (this.partialFill === this.partial.length) {
-            out.push(this.partial)
-            this.partial = null
-            this.pduOffset += this.partialFill
+      if (this.partial) {
+        const need = this.partial.length - this.partialFill
+        const take = Math.min(need, n - p)
+        this.partial.set(chunk.subarray(p, p + take), this.partialFill)
+        this.partialFill += take
+        p += take
+        if (this.partialFill === this.partial.length) {
+          out.push(this.partial)
+          this.partial = null
+          this.pduOffset += this.partialFill
+        }
+        continue
+      }
+      if (this.headerFill === 0) {
+        // Fast path: the whole header is in this chunk.
+        const h = this.readHeader(chunk, p, n)
+        if (h !== undefined) {
+          const total = h.headerLength + h.contentLength
+          if (n - p >= total) {
+            out.push(chunk.subarray(p, p + total))
+            p += total
+            this.pduOffset += total
+          } else {
+            this.partial = Buffer.allocUnsafe(total)
+            this.partial.set(chunk.subarray(p, n), 0)
+            this.partialFill = n - p
+            p = n
           }
           continue
         }
-        if (this.headerFill === 0) {
-          // Fast path: the whole header is in this chunk.
-          const h = this.readHeader(chunk, p, n)
-          if (h !== undefined) {
-            const total = h.headerLength + h.contentLength
-            if (n - p >= total) {
-              out.push(chunk.subarray(p, p + total))
-              p += total
-              this.pduOffset += total
-            } else {
-              this.partial = Buffer.allocUnsafe(total)
-              this.partial.set(chunk.subarray(p, n), 0)
-              this.partialFill = n - p
-              p = n
-            }
-            continue
-          }
-        }
-        // Slow path: the header is split; gather it octet by octet (at most ten octets).
-        this.header[this.headerFill++] = chunk[p++] as number
-        const h = this.readHeader(this.header, 0, this.headerFill)
-        if (h !== undefined) {
-          const total = h.headerLength + h.contentLength
-          this.partial = Buffer.allocUnsafe(total)
-          this.partial.set(this.header.subarray(0, this.headerFill), 0)
-          this.partialFill = this.headerFill
-          this.headerFill = 0
-          if (this.partialFill === total) {
-            out.push(this.partial)
-            this.partial = null
-            this.pduOffset += total
-          }
+      }
+      // Slow path: the header is split; gather it octet by octet (at most ten octets).
+      this.header[this.headerFill++] = chunk[p++] as number
+      const h = this.readHeader(this.header, 0, this.headerFill)
+      if (h !== undefined) {
+        const total = h.headerLength + h.contentLength
+        this.partial = Buffer.allocUnsafe(total)
+        this.partial.set(this.header.subarray(0, this.headerFill), 0)
+        this.partialFill = this.headerFill
+        this.headerFill = 0
+        if (this.partialFill === total) {
+          out.push(this.partial)
+          this.partial = null
+          this.pduOffset += total
         }
       }
-    return out
+    }
   }
 
   /**

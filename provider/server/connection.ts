@@ -223,6 +223,9 @@ export class LdapConnection {
       }
       this.hooks.onRequest(this, { message, bytes })
     }
+    // The requests before a framing fault in this chunk were served; now the fault ends it.
+    const fault = this.framer.error
+    if (fault !== undefined && !this.isClosed && !this.ending) this.violation(fault)
   }
 
   /** The client half-closed: a PDU cut off by it is reported (the socket then closes by itself). */
