@@ -92,7 +92,7 @@ describe('SyncEngine (OpenLDAP 2.5 defaults)', () => {
     op.stop()
   })
 
-  it('sends 4096 "search base has changed" on the write after the base entry was deleted, and stops', () => {
+  it('keeps a persistent search whose base was deleted (delete state, then newcookies), as slapd 2.5.13 does', () => {
     const d = directory(1)
     const op = new SyncEngine(d).start(request('refreshAndPersist', { base: parseDn(`ou=people,${SUFFIX}`) }))
     drain(op.refresh())
@@ -100,11 +100,31 @@ describe('SyncEngine (OpenLDAP 2.5 defaults)', () => {
     op.onPersist((m) => out.push(m))
     d.apply({ kind: 'delete', dn: person(1) })
     d.apply({ kind: 'delete', dn: `ou=people,${SUFFIX}` })
-    expect(kinds(out)).toEqual([`delete ${person(1)}`, `delete ou=people,${SUFFIX}`])
+    d.apply({ kind: 'modify', dn: SUFFIX, modifications: [{ operation: 'replace', type: 'o', values: ['Other'] }] })
+    expect(kinds(out)).toEqual([`delete ${person(1)}`, `delete ou=people,${SUFFIX}`, 'newcookie'])
+    expect(op.persisting).toBe(true)
+    op.stop()
+  })
+
+  it('sends 4096 "search base has changed" on the write after the base entry was renamed, and stops', () => {
+    const d = directory(1)
+    const op = new SyncEngine(d).start(request('refreshAndPersist', { base: parseDn(`ou=people,${SUFFIX}`) }))
+    drain(op.refresh())
+    const out: SyncMessage[] = []
+    op.onPersist((m) => out.push(m))
+    d.apply({ kind: 'modDN', dn: `ou=people,${SUFFIX}`, newRdn: 'ou=staff', deleteOldRdn: true })
+    expect(kinds(out)).toEqual([`delete ou=staff,${SUFFIX}`]) // the renamed base left the content
     d.apply({ kind: 'modify', dn: SUFFIX, modifications: [{ operation: 'replace', type: 'o', values: ['Other'] }] })
     expect(last(out)).toEqual({ kind: 'done', resultCode: ResultCode.eSyncRefreshRequired, diagnosticMessage: 'search base has changed' })
     d.apply({ kind: 'modify', dn: SUFFIX, modifications: [{ operation: 'replace', type: 'o', values: ['Again'] }] })
-    expect(out).toHaveLength(3)
+    expect(out).toHaveLength(2)
+    expect(op.persisting).toBe(false)
+  })
+
+  it('answers a refreshOnly on a database that was never written with Done{refreshDeletes TRUE}, whatever the base', () => {
+    const empty = new Directory({ suffixes: [SUFFIX] })
+    expect(drain(new SyncEngine(empty).start(request('refreshOnly')).refresh())).toEqual([{ kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', refreshDeletes: true } }])
+    expect(drain(new SyncEngine(empty).start(request('refreshAndPersist')).refresh())).toMatchObject([{ kind: 'done', resultCode: ResultCode.noSuchObject }])
   })
 
   it('sends nothing after stop()', () => {

@@ -23,7 +23,7 @@ import type { SyncMessage } from './types.js'
  */
 export class PersistMapper {
   private readonly selection: AttributeSelection
-  /** slapd's PS_WROTE_BASE → PS_FIND_BASE: a write to the base entry makes the next write re-find it. */
+  /** slapd's PS_WROTE_BASE → PS_FIND_BASE: renaming the base entry makes the next write re-find it. */
   private checkBase = false
   private readonly baseUuid: string | undefined
 
@@ -43,7 +43,10 @@ export class PersistMapper {
         return [{ kind: 'done', resultCode: ResultCode.eSyncRefreshRequired, diagnosticMessage: 'search base has changed' }]
       }
     }
-    if (event.uuid === this.baseUuid) this.checkBase = true
+    // Only a ModifyDN of the base makes slapd 2.5.13 re-find it: a deleted base just gets its
+    // delete state, and the search lives on with newcookies (observed against a live slapd in
+    // test/interop/provider-vs-slapd-beyond-traces.test.ts).
+    if (event.uuid === this.baseUuid && event.kind === 'modDN') this.checkBase = true
     if (cookie.consumerSid !== undefined && event.sid === cookie.consumerSid && event.sid !== directory.sid) return []
 
     const before = event.before !== undefined && this.inContent(event.before)

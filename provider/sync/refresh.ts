@@ -32,8 +32,14 @@ export function* refreshMessages(plan: RefreshPlan): Generator<SyncMessage> {
   const selection = selectAttributes(request.attributes)
   const limit = new EntryLimit(request.sizeLimit)
 
-  // The base must exist (2.5 answers noSuchObject even to a cookie-less refreshAndPersist on an
-  // empty database; 2.6.1 relaxed that, ITS#9691).
+  // A refreshOnly on a database that never had a write (no contextCSN) is answered before any
+  // search, so a missing base does not matter (observed on slapd 2.5.13; rfc4533.md §3.8 a).
+  if (!persist && snapshot.length === 0 && cookie.verdict.kind === 'noState') {
+    yield* upToDate(plan, persist)
+    return
+  }
+  // Otherwise the base must exist (2.5 answers noSuchObject even to a cookie-less
+  // refreshAndPersist on an empty database; 2.6.1 relaxed that, ITS#9691).
   try {
     directory.search({ base: request.base, scope: 'base' })
   } catch (e) {
