@@ -222,7 +222,8 @@ export class Directory {
 
   /** The attributes a search returns for the entry (see projection.ts); the suffix entry shows contextCSN. */
   project(entry: Entry, requested: readonly string[] | AttributeSelection, options: ProjectOptions = {}): EntryAttributeInput[] {
-    return projectEntry(entry, requested, { contextCsn: this.contextCsnVector(), ...options })
+    // Only a naming context's entry shows contextCSN: do not build the vector for every entry.
+    return projectEntry(entry, requested, entry.isSuffixEntry ? { contextCsn: this.contextCsnVector(), ...options } : options)
   }
 
   private compile(filter: Filter): CompiledFilter {

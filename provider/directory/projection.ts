@@ -20,6 +20,8 @@ export interface AttributeSelection {
   readonly allUser: boolean
   readonly allOperational: boolean
   readonly named: readonly AttributeDescription[]
+  /** Keys of operational attributes asked for by name (names without options), for the hot path. */
+  readonly namedOperational?: ReadonlySet<string>
 }
 
 export function selectAttributes(requested: readonly string[]): AttributeSelection {
@@ -34,7 +36,8 @@ export function selectAttributes(requested: readonly string[]): AttributeSelecti
       if (d !== undefined) named.push(d)
     }
   }
-  return { allUser, allOperational, named }
+  const namedOperational = new Set(named.filter((d) => !d.hasOptions).map((d) => d.base))
+  return { allUser, allOperational, named, namedOperational }
 }
 
 export interface ProjectOptions {
@@ -65,9 +68,13 @@ export function projectEntry(
       out.push({ type: shape.types[i] as string, vals: typesOnly ? [] : valuesOf(entry.values[i] as StoredValues) })
     }
   }
+  // A refresh projects every entry with the same selection: skip the operational pass at once
+  // when none is wanted (the common `*` / empty list case).
+  const namedOperational = selection.namedOperational
+  if (!selection.allOperational && namedOperational !== undefined && namedOperational.size === 0) return out
   const contextCsn = options.contextCsn ?? []
   for (const attribute of OPERATIONAL_ATTRIBUTES) {
-    if (!selection.allOperational && !selection.named.some((d) => !d.hasOptions && d.base === attribute.key)) continue
+    if (!selection.allOperational && !(namedOperational?.has(attribute.key) ?? selection.named.some((d) => !d.hasOptions && d.base === attribute.key))) continue
     const values = attribute.values(entry, contextCsn)
     if (values !== undefined) out.push({ type: attribute.type, vals: typesOnly ? [] : values })
   }
