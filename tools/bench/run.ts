@@ -8,9 +8,11 @@ import { codecBenchmarks } from './codec.js'
 import { renderTable } from './harness.js'
 import type { BenchResult } from './harness.js'
 import { providerBenchmarks } from './provider.js'
+import { startupBenchmarks } from './startup.js'
 
 const GROUPS: Record<string, () => BenchResult[] | Promise<BenchResult[]>> = {
   codec: codecBenchmarks,
+  startup: startupBenchmarks,
   provider: providerBenchmarks,
 }
 
