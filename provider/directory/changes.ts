@@ -2,6 +2,7 @@ import * as DN from '../../protocol/dn/index.js'
 import type { Ava, Dn, DnLike, Rdn } from '../../protocol/dn/index.js'
 import { describeAttribute } from './attribute-description.js'
 import type { DnCache } from './dn-cache.js'
+import { retireDnTexts } from './entry.js'
 import type { EntrySnapshot, LiveEntry } from './entry.js'
 import { DirectoryError } from './errors.js'
 import { applyModifications } from './modify.js'
@@ -131,6 +132,7 @@ export function applyModify(ctx: ChangeContext, change: ModifyChange): Committed
 }
 
 export function applyModDn(ctx: ChangeContext, change: ModDnChange): Committed {
+  retireDnTexts() // the subtree's DN texts change with it
   const { store } = ctx
   const dn = parseDn(change.dn, 'entry DN', ctx.store.dns)
   let newRdn: Rdn
@@ -170,6 +172,7 @@ export function applyModDn(ctx: ChangeContext, change: ModDnChange): Committed {
   const before = ctx.snapshots ? entry.snapshot() : undefined
   const csn = ctx.stamp()
   store.move(entry, newParent, newRdn)
+  retireDnTexts() // texts cached before the move (the before snapshot's included) are stale now
   entry.commit({ ...work.toState(store.shapes), csn, modifiersName: ctx.by })
   return { entry, csn, before, after: ctx.snapshots ? entry.snapshot() : undefined }
 }

@@ -97,6 +97,23 @@ export abstract class Entry {
   }
 }
 
+/** Cached DN texts of entries that have children, valid while `dnEpoch` is unchanged. */
+const containerTexts = new WeakMap<LiveEntry, { readonly epoch: number; readonly text: string }>()
+let dnEpoch = 0
+
+/** Called on every ModifyDN: any cached DN text may now be stale. */
+export function retireDnTexts(): void {
+  dnEpoch++
+}
+
+function containerText(entry: LiveEntry): string {
+  const hit = containerTexts.get(entry)
+  if (hit !== undefined && hit.epoch === dnEpoch) return hit.text
+  const text = DN.format(entry.dn)
+  containerTexts.set(entry, { epoch: dnEpoch, text })
+  return text
+}
+
 /**
  * An entry in the directory's tree. Its DN is not stored: it is the RDN followed by the parent's
  * DN, so renaming or moving an entry moves its whole subtree without touching the descendants.
@@ -150,6 +167,20 @@ export class LiveEntry extends Entry {
 
   get uuidBytes(): Uint8Array {
     return this.slab.view(this.slot)
+  }
+
+  /**
+   * The DN as text, without building a Dn: the own RDN plus the parent's text, which entries
+   * with children cache (a refresh formats every entry's DN, and entries share few parents).
+   * Every ModifyDN bumps the epoch, which retires all cached texts at once.
+   */
+  override get dnText(): string {
+    if (this.suffixDn !== undefined) return containerText(this)
+    const own = DN.formatRdn(this.rdn)
+    const parent = this.parent
+    if (parent === undefined) return own
+    const rest = containerText(parent)
+    return rest === '' ? own : `${own},${rest}`
   }
 
   get hasSubordinates(): boolean {
