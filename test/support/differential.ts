@@ -9,7 +9,7 @@ import type { SyncMessage } from '../../provider/sync/index.js'
 import { shapeOfMessages } from '../provider/trace-shapes.js'
 import { HarnessError, isHarnessError } from './errors.js'
 import { ldapModify, loadLdif } from './ldap-tools.js'
-import { ROOT_PASSWORD, startSlapd } from './slapd.js'
+import { ROOT_PASSWORD, SlapdError, startSlapd } from '../../tools/slapd/slapd.js'
 import { lastCookie } from './sync-search.js'
 import { UuidNames, openPersist, refreshOnly } from './sync-session.js'
 import type { SessionOptions } from './sync-session.js'
@@ -209,7 +209,8 @@ export class FamilyRecorder {
       const shape = (await run()).map((line) => line.replace(/unknown [0-9a-f-]{36}/g, 'unknown UUID'))
       if (record) this.steps.push({ name, ...(trace === undefined ? {} : { trace }), shape })
     } catch (error) {
-      const code = error instanceof HarnessError ? error.code : 'ERROR'
+      // A slapd restart() that fails is a SlapdError; keep its code too.
+      const code = error instanceof HarnessError || error instanceof SlapdError ? error.code : 'ERROR'
       this.failure = `${name}: ${code}`
       const text = (error instanceof Error ? error.message : String(error)).replace(/ldap:\/\/127\.0\.0\.1:\d+\/?/g, '<server>')
       this.steps.push({ name, ...(trace === undefined ? {} : { trace }), shape: [`failed: ${code}: ${text}`] })

@@ -1,12 +1,10 @@
 /**
- * Failures of the interop test infrastructure (a throwaway slapd, Debian's ldap-utils, the raw
- * wire client). Each carries a stable `code` so tests can tell a harness fault from a protocol
- * difference, and a message that says what happened and what to look at.
+ * Failures of the interop test infrastructure (Debian's ldap-utils, the raw wire client; a
+ * throwaway slapd's own failures are SlapdErrors, tools/slapd/errors.ts). Each carries a stable
+ * `code` so tests can tell a harness fault from a protocol difference, and a message that says
+ * what happened and what to look at.
  */
 export type HarnessErrorCode =
-  | 'SLAPD_START_FAILED'
-  | 'SLAPD_START_TIMEOUT'
-  | 'SLAPD_STOPPED'
   | 'LDAP_TOOL_FAILED'
   | 'WIRE_CONNECT_FAILED'
   | 'WIRE_TIMEOUT'

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import { HarnessError } from './errors.js'
-import { ROOT_DN, ROOT_PASSWORD } from './slapd.js'
+import { ROOT_DN, ROOT_PASSWORD } from '../../tools/slapd/slapd.js'
 
 export interface BindIdentity {
   readonly dn: string

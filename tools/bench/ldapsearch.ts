@@ -3,7 +3,8 @@
  * (`-E '!sync=ro'`, RFC 4533 §3.3 with no cookie: initial content), timed from spawn to exit, and
  * a counting run that proves the server really sent every entry.
  */
-import { spawnTracked, stopTracked, withTimeout } from './child-processes.js'
+import { spawnTracked, stopTracked } from '../process/tracked.js'
+import { withTimeout } from './child-processes.js'
 
 export const LDAPSEARCH = '/usr/bin/ldapsearch'
 

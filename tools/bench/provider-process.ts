@@ -3,7 +3,8 @@
  * its directory is loaded, ask for its stats, listen to its backpressure events, stop it by PID.
  */
 import { fileURLToPath } from 'node:url'
-import { spawnTracked, stopTracked, withTimeout } from './child-processes.js'
+import { spawnTracked, stopTracked } from '../process/tracked.js'
+import { withTimeout } from './child-processes.js'
 import type { FromProviderChild, ProviderChildConfig, ProviderChildStats, ToProviderChild } from './provider-ipc.js'
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))

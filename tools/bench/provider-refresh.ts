@@ -9,7 +9,8 @@
 import { BENCH_DATA, generatedEntries } from './bench-data.js'
 import { startLoadedSlapd } from './bench-slapd.js'
 import type { LoadedSlapd } from './bench-slapd.js'
-import { makeTempDir, readCpuSeconds, removeTempDir } from './child-processes.js'
+import { makeTempDir, removeTempDir } from '../process/tracked.js'
+import { readCpuSeconds } from './child-processes.js'
 import { formatRate, median, progress } from './harness.js'
 import type { BenchResult } from './harness.js'
 import { countLdapsearch, ldapsearchCommand, timeLdapsearch } from './ldapsearch.js'
@@ -32,7 +33,7 @@ interface Server {
 
 export async function refreshAgainstSlapd(people: number): Promise<BenchResult[]> {
   const expected = generatedEntries(people)
-  const dir = makeTempDir('syncrepl-bench-slapd-')
+  const dir = makeTempDir('syncrepl-bench-ldif-')
   let provider: ProviderProcess | undefined
   let slapd: LoadedSlapd | undefined
   try {
@@ -112,8 +113,8 @@ export async function refreshAgainstSlapd(people: number): Promise<BenchResult[]
         note: [
           `$ ${ldapsearchCommand(slapds.target)}`,
           timing(slapds),
-          `slapd: /usr/sbin/slapd -d none -f <tmp>/slapd.conf -h ${slapds.target.url}/ (PID ${slapd.pid}; back_mdb + syncprov, default log level); ` +
-            `data: ${slapd.slapaddCommand.replaceAll(dir, '<tmp>')} in ${(slapd.slapaddMs / 1000).toFixed(1)} s`,
+          `slapd: /usr/sbin/slapd -d none -f <slapd-tmp>/slapd.conf -h ${slapds.target.url}/ (PID ${slapd.pid}; back_mdb + syncprov, default log level); ` +
+            `data: ${slapd.slapaddCommand.replaceAll(slapd.dir, '<slapd-tmp>').replaceAll(dir, '<tmp>')} in ${(slapd.slapaddMs / 1000).toFixed(1)} s`,
         ].join('\n'),
       },
     ]
