@@ -253,12 +253,20 @@ function inContent(plan: RefreshPlan, entry: Entry): boolean {
   return isWithinScope(entry.dn, request.base, request.scope) && plan.directory.matches(entry, request.filter)
 }
 
+/** The snapshot's CSN per serverID, computed once per plan (withheld() runs for every entry). */
+const snapshotBySid = new WeakMap<RefreshPlan, ReadonlyMap<number, string>>()
+
 /** refreshOnly withholds entries newer than its snapshot for the next poll (rfc4533.md §5 case 46). */
 function withheld(plan: RefreshPlan, entry: Entry): boolean {
   if (plan.request.sync.mode !== 'refreshOnly' || !plan.knobs.refreshOnlySnapshot) return false
-  const sid = sidOfCsn(entry.entryCsn)
-  const top = plan.snapshot.find((c) => sidOfCsn(c) === sid)
-  return top === undefined || compareCsn(entry.entryCsn, top) > 0
+  let tops = snapshotBySid.get(plan)
+  if (tops === undefined) {
+    tops = new Map(plan.snapshot.map((c) => [sidOfCsn(c), c]))
+    snapshotBySid.set(plan, tops)
+  }
+  const csn = entry.entryCsn
+  const top = tops.get(sidOfCsn(csn))
+  return top === undefined || compareCsn(csn, top) > 0
 }
 
 /** Whether any entry has an entryCSN at or before `csn` (slapd's FIND_CSN search). */
