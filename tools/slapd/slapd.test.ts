@@ -1,7 +1,8 @@
 /**
  * The launcher's own options beyond what test/interop/slapd-harness.test.ts covers: a database
  * preloaded with slapadd (what the provider benchmarks use), its maxsize, and the failures of
- * both. Runs only where Debian's slapd, slapadd and ldapsearch are installed.
+ * both. Needs Debian's slapd (slapadd comes with it) and ldap-utils: like every interop test, a
+ * missing peer fails (test/interop/peers.ts), unless SYNCREPL_SKIP_INTEROP=1 outside CI.
  */
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,11 +11,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generateLdifText } from '../../fixtures/index.js'
-import { SLAPADD_BINARY, SLAPD_BINARY, SUFFIX, startSlapd } from './slapd.js'
+import { SLAPADD_BINARY, SUFFIX, startSlapd } from './slapd.js'
+import { requirePeers, skipInterop } from '../../test/interop/peers.js'
 import type { SlapdServer } from './slapd.js'
 
 const LDAPSEARCH = '/usr/bin/ldapsearch'
-const missing = [SLAPD_BINARY, SLAPADD_BINARY, LDAPSEARCH].filter((binary) => !existsSync(binary))
 
 /** DNs ldapsearch prints for the whole subtree (simple bind as the rootdn). */
 async function searchDns(slapd: SlapdServer): Promise<string[]> {
@@ -22,7 +23,8 @@ async function searchDns(slapd: SlapdServer): Promise<string[]> {
   return stdout.split('\n').filter((line) => line.startsWith('dn: '))
 }
 
-describe.skipIf(missing.length > 0)(`the throwaway slapd launcher${missing.length > 0 ? ` (skipped: ${missing.join(', ')} not installed)` : ''}`, () => {
+describe.skipIf(skipInterop('slapd', 'ldapsearch'))('the throwaway slapd launcher', () => {
+  requirePeers('slapd', 'ldapsearch')
   const work = mkdtempSync(join(tmpdir(), 'syncrepl-slapd-test-'))
   const started: SlapdServer[] = []
   afterAll(async () => {
