@@ -1,0 +1,318 @@
+import * as DN from '../../protocol/dn/index.js'
+import { ProtocolError } from '../../protocol/errors.js'
+import type { LdapMessage } from '../../protocol/ldap/message.js'
+import type { SearchResultEntry } from '../../protocol/ldap/search-result-entry.js'
+import { ResultCode } from '../../protocol/ldap/result-codes.js'
+import { SYNC_DONE_OID, SYNC_INFO_OID, SYNC_STATE_OID, decodeSyncDoneValue, decodeSyncInfoValue, decodeSyncStateValue, formatSyncUuid, parseOpenLdapCookie } from '../../protocol/sync/index.js'
+import type { SyncInfoValue, SyncStateValue } from '../../protocol/sync/index.js'
+import type { ReplicaEntry, ReplicaTransaction } from '../types.js'
+import { nextCookie } from './cookie-policy.js'
+import { SyncProtocolError } from './errors.js'
+
+/** What the driver should do after a message. */
+export type SyncStep =
+  | { readonly kind: 'continue' }
+  /** refreshAndPersist: the refresh is complete and committed; persist messages follow. */
+  | { readonly kind: 'refreshDone' }
+  /** The operation ended (refreshOnly success, or a provider error): `resultCode` says which. */
+  | { readonly kind: 'done'; readonly resultCode: number; readonly diagnosticMessage: string }
+  /** e-syncRefreshRequired (4096): retry with this cookie, or from scratch when undefined (§3.8). */
+  | { readonly kind: 'refreshRequired'; readonly cookie: Uint8Array | undefined }
+
+/** Typed callbacks, mirroring python-ldap's syncrepl_* names (docs in consumer/README). */
+export type SyncEvent =
+  | { readonly kind: 'entry'; readonly uuid: string; readonly dn: string; readonly state: 'add' | 'modify' | 'present' }
+  | { readonly kind: 'delete'; readonly uuids: readonly string[] }
+  | { readonly kind: 'present'; readonly uuids: readonly string[] | null; readonly refreshDeletes: boolean }
+  | { readonly kind: 'refreshDone' }
+  | { readonly kind: 'cookie'; readonly cookie: Uint8Array }
+
+export interface SyncSessionOptions {
+  readonly mode: 'refreshOnly' | 'refreshAndPersist'
+  /** The cookie the request carried; undefined → the result is the complete content (§2.6). */
+  readonly requestCookie: Uint8Array | undefined
+  /** The cookie committed so far (usually the request cookie). */
+  readonly committedCookie: Uint8Array | undefined
+  /** Opens a transaction over the committed replica. */
+  readonly begin: () => Promise<ReplicaTransaction>
+  readonly onEvent?: (event: SyncEvent) => void
+}
+
+/**
+ * The consumer side of one sync operation (RFC 4533 §3; rfc4533.md §2.6 is the table and the
+ * loop this follows). Feed it every message of the search in order; it stages changes in a
+ * transaction and commits data and cookie together only at consistent points:
+ * - a refresh is one transaction, committed at refreshDone (or the successful Done) after the
+ *   present-phase deletion — never a mid-phase cookie, never a partial present list;
+ * - each persist message is its own transaction with its cookie;
+ * - 4096, another error result, a protocol error or a lost connection roll the refresh back.
+ */
+export class SyncSession {
+  private tx: ReplicaTransaction | undefined
+  private readonly present = new Set<string>()
+  private refreshing = true
+  private refreshDoneSeen = false
+  private cookie: Uint8Array | undefined
+  private pendingCookie: Uint8Array | undefined
+  private ended = false
+
+  constructor(private readonly options: SyncSessionOptions) {
+    this.cookie = options.committedCookie
+  }
+
+  /** The last committed cookie. */
+  get committedCookie(): Uint8Array | undefined {
+    return this.cookie
+  }
+
+  get inRefresh(): boolean {
+    return this.refreshing
+  }
+
+  /** Handles one message of the sync search. Throws SyncProtocolError (after rolling back) on a violation. */
+  async handle(message: LdapMessage): Promise<SyncStep> {
+    if (this.ended) throw new SyncProtocolError('SYNC_UNEXPECTED_MESSAGE', `Message ${message.messageId} arrived after the sync operation ended.`, message.messageId)
+    try {
+      const op = message.op
+      switch (op.kind) {
+        case 'searchResultEntry':
+          await this.onEntry(message, op)
+          return { kind: 'continue' }
+        case 'searchResultReference':
+          // Continuation references are separate sessions (RFC 4533 §3.2); slapd's consumer skips them.
+          return { kind: 'continue' }
+        case 'intermediateResponse':
+          if (op.responseName !== SYNC_INFO_OID) return { kind: 'continue' }
+          return await this.onInfo(message, op.responseValue)
+        case 'searchResultDone':
+          return await this.onDone(message, op.resultCode, op.diagnosticMessage)
+        default:
+          throw new SyncProtocolError('SYNC_UNEXPECTED_MESSAGE', `A ${op.kind} (message ${message.messageId}) is not a response to a sync search.`, message.messageId)
+      }
+    } catch (error) {
+      this.abort()
+      throw error
+    }
+  }
+
+  /** The connection dropped or the search was abandoned: nothing uncommitted is kept (§5 case 36). */
+  abort(): void {
+    this.tx?.rollback()
+    this.tx = undefined
+    this.present.clear()
+    this.ended = true
+  }
+
+  private async transaction(): Promise<ReplicaTransaction> {
+    if (this.tx === undefined) this.tx = await this.options.begin()
+    return this.tx
+  }
+
+  private async onEntry(message: LdapMessage, entry: SearchResultEntry): Promise<void> {
+    const state = syncStateOf(message)
+    const uuid = formatSyncUuid(state.entryUUID)
+    const tx = await this.transaction()
+    switch (state.state) {
+      case 'add':
+      case 'modify': {
+        const previous = tx.get(uuid)
+        if (previous !== undefined && !sameDn(previous.dn, entry.objectName)) tx.rebaseDescendants(previous.dn, entry.objectName)
+        tx.put(toReplicaEntry(uuid, entry))
+        if (this.refreshing) this.present.add(uuid)
+        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: state.state })
+        break
+      }
+      case 'present': {
+        // §3.3.2: objectName is the current DN; attributes are not sent, the stored ones stay.
+        const previous = tx.get(uuid)
+        if (previous !== undefined && !sameDn(previous.dn, entry.objectName) && entry.objectName !== '') {
+          tx.rebaseDescendants(previous.dn, entry.objectName)
+          tx.put({ ...previous, dn: entry.objectName })
+        }
+        this.present.add(uuid)
+        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: 'present' })
+        break
+      }
+      case 'delete':
+        tx.remove(uuid)
+        this.emit({ kind: 'delete', uuids: [uuid] })
+        break
+    }
+    if (!this.refreshing) await this.commit(state.cookie)
+  }
+
+  private async onInfo(message: LdapMessage, value: Uint8Array | undefined): Promise<SyncStep> {
+    let info: SyncInfoValue
+    try {
+      if (value === undefined) throw new SyncProtocolError('SYNC_INFO_INVALID', `The Sync Info message ${message.messageId} has no value.`, message.messageId)
+      info = decodeSyncInfoValue(value).value
+    } catch (error) {
+      if (error instanceof ProtocolError) throw new SyncProtocolError('SYNC_INFO_INVALID', `The Sync Info value of message ${message.messageId} cannot be decoded: ${error.message}`, message.messageId, { cause: error })
+      throw error
+    }
+    const tx = await this.transaction()
+    switch (info.kind) {
+      case 'newcookie':
+        if (this.refreshing) this.pendingCookie = nextCookie(this.pendingCookie, info.cookie)
+        else await this.commit(info.cookie)
+        return { kind: 'continue' }
+      case 'syncIdSet': {
+        const uuids = info.syncUUIDs.map((u) => {
+          if (u.length !== 16) throw new SyncProtocolError('SYNC_INFO_INVALID', `A syncIdSet in message ${message.messageId} holds a UUID of ${u.length} octets; syncUUID is 16 (RFC 4533 §2.1.1).`, message.messageId)
+          return formatSyncUuid(u)
+        })
+        if (info.refreshDeletes) {
+          for (const u of uuids) tx.remove(u) // unknown UUIDs are no-ops (§5 case 10)
+          this.emit({ kind: 'delete', uuids })
+        } else {
+          for (const u of uuids) this.present.add(u)
+          this.emit({ kind: 'present', uuids, refreshDeletes: false })
+        }
+        // A syncIdSet cookie is state *after* the set; inside a refresh it waits for the end.
+        if (this.refreshing) this.pendingCookie = nextCookie(this.pendingCookie, info.cookie)
+        else await this.commit(info.cookie)
+        return { kind: 'continue' }
+      }
+      case 'refreshPresent':
+      case 'refreshDelete': {
+        if (!this.refreshing || (info.refreshDone && this.refreshDoneSeen)) {
+          throw new SyncProtocolError('SYNC_SECOND_REFRESH_DONE', `Message ${message.messageId} (${info.kind}) ends a refresh that already ended; a second refreshDone is a protocol error (slapd's consumer ends the session too).`, message.messageId)
+        }
+        // refreshPresent ends a present phase: delete what was not mentioned. refreshDelete after
+        // a cookie-less request ends initial content, which is complete whatever slapd says (§5 case 2).
+        if (info.kind === 'refreshPresent' || this.authoritative(info.cookie)) this.purgeNotPresent(tx)
+        this.pendingCookie = nextCookie(this.pendingCookie, info.cookie)
+        if (!info.refreshDone) {
+          this.present.clear()
+          return { kind: 'continue' }
+        }
+        this.refreshDoneSeen = true
+        this.refreshing = false
+        await this.commit(this.pendingCookie)
+        this.pendingCookie = undefined
+        this.emit({ kind: 'refreshDone' })
+        return { kind: 'refreshDone' }
+      }
+    }
+  }
+
+  private async onDone(message: LdapMessage, resultCode: number, diagnosticMessage: string): Promise<SyncStep> {
+    this.ended = true
+    const done = syncDoneOf(message)
+    if (resultCode === ResultCode.eSyncRefreshRequired) {
+      this.abortRefresh()
+      return { kind: 'refreshRequired', cookie: done?.cookie !== undefined && done.cookie.length > 0 ? Uint8Array.from(done.cookie) : undefined }
+    }
+    if (resultCode !== ResultCode.success) {
+      // Limits, cancel, errors: apply nothing implicit (§5 cases 35, 37); the persist stage's
+      // commits stand.
+      this.abortRefresh()
+      return { kind: 'done', resultCode, diagnosticMessage }
+    }
+    if (this.refreshing) {
+      const tx = await this.transaction()
+      const refreshDeletes = done?.refreshDeletes ?? false
+      if (!refreshDeletes || this.authoritative(done?.cookie)) this.purgeNotPresent(tx)
+      this.emit({ kind: 'present', uuids: null, refreshDeletes })
+      this.refreshing = false
+      await this.commit(nextCookie(this.pendingCookie, done?.cookie))
+      this.emit({ kind: 'refreshDone' })
+    } else {
+      await this.commit(done?.cookie)
+    }
+    return { kind: 'done', resultCode, diagnosticMessage }
+  }
+
+  /**
+   * Whether this refresh is the complete content whatever its terminator says: the request had no
+   * cookie (§2.6), or it had one an OpenLDAP provider cannot use (garbage, no rid, no CSN) and the
+   * reply shows an OpenLDAP provider — slapd then silently sends initial content ending with
+   * refreshDeletes TRUE (traces f2, f4, f7; rfc4533.md §5 cases 2, 3). Opaque cookies of other
+   * providers are never second-guessed.
+   */
+  private authoritative(replyCookie: Uint8Array | undefined): boolean {
+    const request = this.options.requestCookie
+    if (request === undefined) return true
+    const sent = parseOpenLdapCookie(request)
+    if (sent.usable && sent.csns.length > 0) return false
+    // The reply cookie is zero-length for a rid-less request (f4, f7), or an OpenLDAP cookie (f2, f8).
+    if (replyCookie === undefined) return false
+    return replyCookie.length === 0 ? !sent.usable : parseOpenLdapCookie(replyCookie).rid !== undefined
+  }
+
+  /** Deletes every stored entry that this refresh did not mention (present phase end, §3.3.2). */
+  private purgeNotPresent(tx: ReplicaTransaction): void {
+    const gone: string[] = []
+    for (const uuid of tx.uuids()) if (!this.present.has(uuid)) gone.push(uuid)
+    for (const uuid of gone) tx.remove(uuid)
+    if (gone.length > 0) this.emit({ kind: 'delete', uuids: gone })
+  }
+
+  private abortRefresh(): void {
+    if (this.refreshing) {
+      this.tx?.rollback()
+      this.tx = undefined
+      this.present.clear()
+      this.pendingCookie = undefined
+    }
+  }
+
+  private async commit(cookie: Uint8Array | undefined): Promise<void> {
+    const next = nextCookie(this.cookie, cookie)
+    const tx = this.tx
+    this.tx = undefined
+    if (tx !== undefined) await tx.commit(next !== this.cookie ? next : undefined)
+    else if (next !== this.cookie) await (await this.options.begin()).commit(next)
+    if (next !== undefined && next !== this.cookie) {
+      this.cookie = next
+      this.emit({ kind: 'cookie', cookie: next })
+    }
+  }
+
+  private emit(event: SyncEvent): void {
+    this.options.onEvent?.(event)
+  }
+}
+
+/** The Sync State control of an entry: exactly one, decodable (§5 cases 41, 42). */
+function syncStateOf(message: LdapMessage): SyncStateValue {
+  const controls = message.controls.filter((c) => c.type === SYNC_STATE_OID)
+  if (controls.length === 0) throw new SyncProtocolError('SYNC_STATE_CONTROL_MISSING', `The entry in message ${message.messageId} has no Sync State control; without it the entry cannot be part of the content (rfc4533.md §5 case 41).`, message.messageId)
+  if (controls.length > 1) throw new SyncProtocolError('SYNC_STATE_CONTROL_DUPLICATE', `The entry in message ${message.messageId} carries ${controls.length} Sync State controls; RFC 4533 §2.3 allows one.`, message.messageId)
+  const value = controls[0]?.value
+  try {
+    if (value === undefined) throw new SyncProtocolError('SYNC_STATE_INVALID', `The Sync State control of message ${message.messageId} has no value.`, message.messageId)
+    return decodeSyncStateValue(value).value
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new SyncProtocolError('SYNC_STATE_INVALID', `The Sync State control of message ${message.messageId} is invalid (${error.code}): ${error.message}`, message.messageId, { cause: error })
+    throw error
+  }
+}
+
+function syncDoneOf(message: LdapMessage): { cookie?: Uint8Array; refreshDeletes: boolean } | undefined {
+  const c = message.controls.find((x) => x.type === SYNC_DONE_OID)
+  if (c === undefined) return undefined
+  try {
+    if (c.value === undefined) throw new SyncProtocolError('SYNC_DONE_CONTROL_INVALID', `The Sync Done control of message ${message.messageId} has no value.`, message.messageId)
+    return decodeSyncDoneValue(c.value).value
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new SyncProtocolError('SYNC_DONE_CONTROL_INVALID', `The Sync Done control of message ${message.messageId} is invalid (${error.code}): ${error.message}`, message.messageId, { cause: error })
+    throw error
+  }
+}
+
+function toReplicaEntry(uuid: string, entry: SearchResultEntry): ReplicaEntry {
+  const attributes = new Map<string, Uint8Array[]>()
+  for (const a of entry.attributes) attributes.set(a.type, a.vals.map((v) => Uint8Array.from(v)))
+  return { uuid, dn: entry.objectName, attributes }
+}
+
+/** DN equality by the DN rules (RDN by RDN, types case-insensitively); raw comparison if either does not parse. */
+function sameDn(a: string, b: string): boolean {
+  if (a === b) return true
+  try {
+    return DN.equals(a, b, { values: 'exact' })
+  } catch {
+    return false
+  }
+}
