@@ -1,0 +1,12 @@
+/** The reference consumer's streaming LDAP client (RFC 4511 over node:net / node:tls, decoding through protocol/). */
+export { LdapClient, NOTICE_OF_DISCONNECTION_OID, START_TLS_OID } from './client.js'
+export type { LdapClientOptions, OperationResult } from './client.js'
+export { toSearchRequest } from './search-params.js'
+export type { SearchParams } from './search-params.js'
+export { SearchOperation } from './search-operation.js'
+export type { SearchItem } from './search-operation.js'
+export { LdapClientError, LdapResultError } from './errors.js'
+export type { LdapClientErrorCode, LdapClientErrorDetails, ResultFields } from './errors.js'
+export { parseLdapUrl } from './url.js'
+export type { LdapServerAddress } from './url.js'
+export type { ClientTlsOptions } from './socket-open.js'
