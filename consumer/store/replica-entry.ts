@@ -1,0 +1,69 @@
+/**
+ * Taking ownership of entries handed to the store. The store keeps its own frozen copy of every
+ * entry (attribute map and value bytes copied), because values often arrive as zero-copy views
+ * into a BER message buffer (protocol/ber reader) that the caller may reuse or that would keep a
+ * whole message alive. Entries the store already owns (returned by `get`) are not copied again.
+ */
+import type { ReplicaEntry, ReplicaValue } from '../types.js'
+import { StoreError } from './errors.js'
+
+/** RFC 4533 §2.1.1 syncUUID as 8-4-4-4-12 lowercase hex (consumer/types.ts ReplicaEntry.uuid). */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+const owned = new WeakSet<ReplicaEntry>()
+
+/** Whether `uuid` is the canonical text of a syncUUID. */
+export function isCanonicalUuid(uuid: string): boolean {
+  return CANONICAL_UUID.test(uuid)
+}
+
+/** A frozen copy of `entry` that the store owns; `entry` itself when it is already owned. */
+export function ownEntry(entry: ReplicaEntry): ReplicaEntry {
+  if (owned.has(entry)) return entry
+  if (typeof entry !== 'object' || entry === null) {
+    throw new StoreError('STORE_BAD_ENTRY', `A replica entry must be an object, but ${String(entry)} was given.`)
+  }
+  if (typeof entry.uuid !== 'string' || !isCanonicalUuid(entry.uuid)) {
+    throw new StoreError('STORE_BAD_ENTRY',
+      `The entry UUID ${JSON.stringify(entry.uuid)} is not the canonical lowercase 8-4-4-4-12 text of a syncUUID (RFC 4533 §2.1.1).`)
+  }
+  if (typeof entry.dn !== 'string') {
+    throw new StoreError('STORE_BAD_ENTRY', `The entry ${entry.uuid} has no string DN.`)
+  }
+  if (!(entry.attributes instanceof Map)) {
+    throw new StoreError('STORE_BAD_ENTRY', `The attributes of entry ${entry.uuid} (${entry.dn}) must be a Map of description to values.`)
+  }
+  const attributes = new Map<string, readonly ReplicaValue[]>()
+  for (const [description, values] of entry.attributes) {
+    if (typeof description !== 'string' || !Array.isArray(values)) {
+      throw new StoreError('STORE_BAD_ENTRY',
+        `The attribute ${JSON.stringify(description)} of entry ${entry.uuid} (${entry.dn}) must map a string to an array of byte values.`)
+    }
+    const copies: ReplicaValue[] = []
+    for (const value of values as readonly unknown[]) {
+      if (!(value instanceof Uint8Array)) {
+        throw new StoreError('STORE_BAD_ENTRY',
+          `A value of attribute ${description} of entry ${entry.uuid} (${entry.dn}) is not a Uint8Array; values are bytes.`)
+      }
+      // new Uint8Array(view) copies the bytes into a fresh, plain buffer (also for Buffer views).
+      copies.push(new Uint8Array(value))
+    }
+    attributes.set(description, Object.freeze(copies))
+  }
+  return adoptEntry({ uuid: entry.uuid, dn: entry.dn, attributes })
+}
+
+/**
+ * Marks a freshly built entry (its map and value arrays not shared with anyone) as owned without
+ * copying; used by decoders and by DN rewrites that reuse an owned entry's attributes.
+ */
+export function adoptEntry(entry: ReplicaEntry): ReplicaEntry {
+  const frozen = Object.freeze({ uuid: entry.uuid, dn: entry.dn, attributes: entry.attributes })
+  owned.add(frozen)
+  return frozen
+}
+
+/** A copy of a cookie (undefined stays undefined), so the caller's buffer is never shared. */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes)
+}
