@@ -21,7 +21,7 @@ export type SyncStep =
 
 /** Typed callbacks, mirroring python-ldap's syncrepl_* names (docs in consumer/README). */
 export type SyncEvent =
-  | { readonly kind: 'entry'; readonly uuid: string; readonly dn: string; readonly state: 'add' | 'modify' | 'present' }
+  | { readonly kind: 'entry'; readonly uuid: string; readonly dn: string; readonly state: 'add' | 'modify' | 'present'; readonly attributes: ReadonlyMap<string, readonly Uint8Array[]> }
   | { readonly kind: 'delete'; readonly uuids: readonly string[] }
   | { readonly kind: 'present'; readonly uuids: readonly string[] | null; readonly refreshDeletes: boolean }
   | { readonly kind: 'refreshDone' }
@@ -117,9 +117,10 @@ export class SyncSession {
       case 'modify': {
         const previous = tx.get(uuid)
         if (previous !== undefined && !sameDn(previous.dn, entry.objectName)) tx.rebaseDescendants(previous.dn, entry.objectName)
-        tx.put(toReplicaEntry(uuid, entry))
+        const replica = toReplicaEntry(uuid, entry)
+        tx.put(replica)
         if (this.refreshing) this.present.add(uuid)
-        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: state.state })
+        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: state.state, attributes: replica.attributes })
         break
       }
       case 'present': {
@@ -130,7 +131,7 @@ export class SyncSession {
           tx.put({ ...previous, dn: entry.objectName })
         }
         this.present.add(uuid)
-        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: 'present' })
+        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: 'present', attributes: previous?.attributes ?? new Map() })
         break
       }
       case 'delete':

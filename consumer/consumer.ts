@@ -1,0 +1,254 @@
+import { SYNC_REQUEST_OID, encodeSyncRequestValue } from '../protocol/sync/index.js'
+import { LdapClient } from './client/index.js'
+import type { LdapClientOptions, SearchItem, SearchOperation } from './client/index.js'
+import { MemoryStore } from './store/index.js'
+import { SyncSession } from './sync/index.js'
+import type { SyncEvent, SyncStep } from './sync/index.js'
+import type { ReplicaEntry, ReplicaStore } from './types.js'
+
+export interface SyncreplConsumerOptions extends LdapClientOptions {
+  readonly url: string
+  readonly bindDn?: string
+  readonly password?: string
+  /** Where the replica and cookie live; default an in-memory store. */
+  readonly store?: ReplicaStore
+  /** Issue StartTLS before binding (for ldap:// URLs). */
+  readonly startTls?: boolean
+}
+
+export interface SyncSearchOptions {
+  readonly base: string
+  readonly scope?: 'base' | 'one' | 'sub'
+  readonly filter?: string
+  /** Attributes to synchronise; default all user attributes. */
+  readonly attrs?: readonly string[]
+  readonly mode?: 'refreshOnly' | 'refreshAndPersist'
+  /** Overrides the stored cookie (e.g. undefined to force a full reload: pass `null`). */
+  readonly cookie?: Uint8Array | null
+  readonly reloadHint?: boolean
+}
+
+export interface PollOptions {
+  /** Stop waiting after this many milliseconds (the operation goes on; poll again). */
+  readonly timeoutMs?: number
+  /**
+   * true (default): run until the operation ends (refreshOnly: its Done; refreshAndPersist:
+   * Cancel, close or a provider error). false: return after the refresh has completed and been
+   * committed, or right away once it has (python-ldap's `syncrepl_poll(all=0)` returns sooner).
+   */
+  readonly all?: boolean
+}
+
+export type PollOutcome =
+  | { readonly kind: 'done'; readonly resultCode: number; readonly diagnosticMessage: string }
+  | { readonly kind: 'refreshDone' }
+  | { readonly kind: 'timeout' }
+
+const SCOPES = { base: 0, one: 1, sub: 2 } as const
+
+/**
+ * The reference RFC 4533 consumer: python-ldap's `SyncreplConsumer` done right. The replica and
+ * its cookie are maintained by the state machine in transactions (consumer/sync), so overriding a
+ * callback can never lose or half-apply data; the callbacks are notifications with python-ldap's
+ * shapes, in the order python-ldap calls them:
+ *
+ * | python-ldap | here |
+ * |---|---|
+ * | `syncrepl_entry(dn, attrs, uuid)` | `entry(dn, attrs, uuid)` |
+ * | `syncrepl_delete(uuids)` | `delete(uuids)` |
+ * | `syncrepl_present(uuids, refreshDeletes)` | `present(uuids, refreshDeletes)` |
+ * | `syncrepl_refreshdone()` | `refreshDone()` |
+ * | `syncrepl_get_cookie()` | `getCookie()` (the committed cookie) |
+ * | `syncrepl_set_cookie(cookie)` | `setCookie(cookie)` (after the commit) |
+ * | `syncrepl_search(base, scope, mode, …)` | `syncSearch({ base, scope, mode, … })` |
+ * | `syncrepl_poll(msgid, timeout, all)` | `poll({ timeoutMs, all })` |
+ *
+ * @example
+ * const c = await SyncreplConsumer.connect({ url: 'ldap://127.0.0.1:3890', bindDn, password })
+ * await c.syncSearch({ base: 'dc=example,dc=com', mode: 'refreshOnly' })
+ * await c.poll()
+ * console.log((await c.replica()).entries.size)
+ */
+export class SyncreplConsumer {
+  private search: SearchOperation | undefined
+  private iterator: AsyncIterator<SearchItem> | undefined
+  private pendingNext: Promise<IteratorResult<SearchItem>> | undefined
+  private session: SyncSession | undefined
+  private params: SyncSearchOptions | undefined
+  private cookie: Uint8Array | undefined
+  private readonly listeners = new Set<(event: SyncEvent) => void>()
+
+  /** Use `SyncreplConsumer.connect()` (or a subclass's); the constructor takes a connected client. */
+  constructor(
+    readonly client: LdapClient,
+    readonly store: ReplicaStore,
+  ) {}
+
+  static async connect<T extends SyncreplConsumer>(this: new (client: LdapClient, store: ReplicaStore) => T, options: SyncreplConsumerOptions): Promise<T> {
+    const client = await LdapClient.connect(options.url, options)
+    try {
+      if (options.startTls) await client.startTls()
+      if (options.bindDn !== undefined || options.password !== undefined) await client.bind(options.bindDn ?? '', options.password ?? '')
+    } catch (error) {
+      await client.close().catch(() => {})
+      throw error
+    }
+    const consumer = new this(client, options.store ?? new MemoryStore())
+    consumer.cookie = (await consumer.store.load()).cookie
+    return consumer
+  }
+
+  // --- python-ldap-style callbacks: override to observe ---------------------------------------
+  entry(_dn: string, _attrs: ReadonlyMap<string, readonly Uint8Array[]>, _uuid: string): void {}
+  delete(_uuids: readonly string[]): void {}
+  present(_uuids: readonly string[] | null, _refreshDeletes: boolean): void {}
+  refreshDone(): void {}
+  setCookie(_cookie: Uint8Array): void {}
+  getCookie(): Uint8Array | undefined {
+    return this.cookie
+  }
+
+  /** Typed events as they happen (the same as the callbacks). Returns the function that stops listening. */
+  onEvent(listener: (event: SyncEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** The committed replica. */
+  replica(): ReturnType<ReplicaStore['load']> {
+    return this.store.load()
+  }
+
+  /** Sends the sync search (resuming from the stored cookie unless `cookie` says otherwise). */
+  async syncSearch(options: SyncSearchOptions): Promise<number> {
+    if (this.search !== undefined && !this.search.finished) throw new Error('A sync search is already running on this consumer; cancel it or poll it to its end first.')
+    this.params = options
+    const cookie = options.cookie === null ? undefined : options.cookie ?? this.cookie
+    return this.start(cookie)
+  }
+
+  private start(cookie: Uint8Array | undefined): number {
+    const p = this.params as SyncSearchOptions
+    const mode = p.mode ?? 'refreshOnly'
+    this.session = new SyncSession({
+      mode,
+      requestCookie: cookie,
+      committedCookie: this.cookie,
+      begin: () => this.store.begin(),
+      onEvent: (e) => this.dispatch(e),
+    })
+    const value = encodeSyncRequestValue({ kind: 'syncRequest', mode, reloadHint: p.reloadHint ?? false, ...(cookie ? { cookie } : {}) })
+    this.search = this.client.search(
+      { baseObject: p.base, scope: SCOPES[p.scope ?? 'sub'], filter: p.filter ?? '(objectClass=*)', attributes: p.attrs ?? [] },
+      [{ type: SYNC_REQUEST_OID, critical: true, value }],
+    )
+    this.iterator = this.search[Symbol.asyncIterator]()
+    this.pendingNext = undefined
+    return this.search.messageId
+  }
+
+  /**
+   * Processes messages. A 4096 (e-syncRefreshRequired) is handled here: uncommitted work is
+   * dropped and the search is sent again with the Done's cookie, or without one (RFC 4533 §3.8).
+   */
+  async poll(options: PollOptions = {}): Promise<PollOutcome> {
+    if (this.iterator === undefined || this.session === undefined) throw new Error('poll() needs a running sync search: call syncSearch() first.')
+    const all = options.all ?? true
+    const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs
+    for (;;) {
+      const next = await this.nextItem(deadline)
+      if (next === 'timeout') return { kind: 'timeout' }
+      if (next.done) return { kind: 'done', resultCode: -1, diagnosticMessage: 'the search stream ended without a result' }
+      const item = next.value
+      if (item.kind === 'abandoned') {
+        this.session.abort()
+        return { kind: 'done', resultCode: -1, diagnosticMessage: 'abandoned' }
+      }
+      let step: SyncStep
+      try {
+        step = await this.session.handle(item.message)
+      } catch (error) {
+        // The session ended on a protocol violation: stop the provider sending more.
+        if (this.search !== undefined && !this.search.finished) {
+          try {
+            this.client.abandon(this.search.messageId)
+          } catch {
+            // the connection is already gone
+          }
+        }
+        throw error
+      }
+      switch (step.kind) {
+        case 'continue':
+          break
+        case 'refreshDone':
+          if (!all) return step
+          break
+        case 'done':
+          return step
+        case 'refreshRequired':
+          this.start(step.cookie)
+          break
+      }
+    }
+  }
+
+  private async nextItem(deadline: number | undefined): Promise<IteratorResult<SearchItem> | 'timeout'> {
+    const it = this.iterator as AsyncIterator<SearchItem>
+    // A next() that outlived a timed-out poll is kept, so the following poll gets its item.
+    const pending = this.pendingNext ?? it.next()
+    this.pendingNext = pending
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const remaining = deadline === undefined ? undefined : deadline - Date.now()
+      if (remaining !== undefined && remaining <= 0) return 'timeout'
+      const timeout = remaining === undefined ? undefined : new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining)))
+      const winner = timeout === undefined ? await pending : await Promise.race([pending, timeout])
+      if (winner !== 'timeout') this.pendingNext = undefined
+      return winner
+    } catch (error) {
+      this.pendingNext = undefined
+      this.session?.abort()
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Cancels the running sync search (RFC 3909): its Done 118 is consumed by the next poll. */
+  async cancel(): Promise<void> {
+    if (this.search === undefined || this.search.finished) return
+    await this.client.cancel(this.search.messageId)
+  }
+
+  async close(): Promise<void> {
+    this.session?.abort()
+    await this.client.close()
+    await this.store.close()
+  }
+
+  private dispatch(event: SyncEvent): void {
+    switch (event.kind) {
+      case 'entry':
+        this.entry(event.dn, event.attributes, event.uuid)
+        break
+      case 'delete':
+        this.delete(event.uuids)
+        break
+      case 'present':
+        this.present(event.uuids, event.refreshDeletes)
+        break
+      case 'refreshDone':
+        this.refreshDone()
+        break
+      case 'cookie':
+        this.cookie = event.cookie
+        this.setCookie(event.cookie)
+        break
+    }
+    for (const l of this.listeners) l(event)
+  }
+
+}
+
+export type { ReplicaEntry }
