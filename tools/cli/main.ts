@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { runDecode, DECODE_HELP } from './decode.js'
 import { CliError } from './cli-error.js'
 import { runServe, SERVE_HELP } from './serve.js'
+import { runConsume, CONSUME_HELP } from './consume.js'
 
 const HELP = `syncrepl-harness — a test harness for LDAP Content Synchronization (RFC 4533, syncrepl)
 
@@ -9,6 +10,7 @@ Usage: syncrepl-harness <command> [options]
 
 Commands:
   serve           Run the mock provider (slapd 2.5 syncprov behaviour) on 127.0.0.1:3890
+  consume         Run the reference consumer against a provider (or dump its stored replica)
   decode [HEX…]   Decode LDAP messages or RFC 4533 / 389-DS values from hex (arguments or stdin)
   help [COMMAND]  Show help for a command
 
@@ -16,10 +18,11 @@ Options:
   --version       Print the version
   -h, --help      Show this help
 
-More commands (consume, lint, conform) arrive with their issues; see README.md.`
+More commands (lint, conform) arrive with their issues; see README.md.`
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
   serve: { run: runServe, help: SERVE_HELP },
+  consume: { run: runConsume, help: CONSUME_HELP },
   decode: { run: runDecode, help: DECODE_HELP },
 }
 
