@@ -34,7 +34,10 @@ export interface ReplicaTransaction {
   get(uuid: string): ReplicaEntry | undefined
   /** Every UUID in this transaction's view (staged changes included). */
   uuids(): Iterable<string>
-  /** Creates or replaces the entry (all synchronised attributes replaced, RFC 4533 §3.4.2). */
+  /**
+   * Creates or replaces the entry (all synchronised attributes replaced, RFC 4533 §3.4.2). The
+   * store copies what it keeps: values may be views of a message buffer.
+   */
   put(entry: ReplicaEntry): void
   /** Removes the entry; removing an unknown UUID is a no-op (rfc4533.md §5 case 10, 19). */
   remove(uuid: string): void

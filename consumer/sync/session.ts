@@ -302,9 +302,13 @@ function syncDoneOf(message: LdapMessage): { cookie?: Uint8Array; refreshDeletes
   }
 }
 
+/**
+ * The entry as the store receives it. Values stay views of the received message: the store
+ * copies what it keeps (ReplicaTransaction.put), so copying here too would only double the work.
+ */
 function toReplicaEntry(uuid: string, entry: SearchResultEntry): ReplicaEntry {
-  const attributes = new Map<string, Uint8Array[]>()
-  for (const a of entry.attributes) attributes.set(a.type, a.vals.map((v) => Uint8Array.from(v)))
+  const attributes = new Map<string, readonly Uint8Array[]>()
+  for (const a of entry.attributes) attributes.set(a.type, a.vals)
   return { uuid, dn: entry.objectName, attributes }
 }
 
