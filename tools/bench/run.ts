@@ -5,6 +5,7 @@
  */
 import os from 'node:os'
 import { codecBenchmarks } from './codec.js'
+import { consumerBenchmarks } from './consumer.js'
 import { renderTable } from './harness.js'
 import type { BenchResult } from './harness.js'
 import { providerBenchmarks } from './provider.js'
@@ -14,6 +15,7 @@ const GROUPS: Record<string, () => BenchResult[] | Promise<BenchResult[]>> = {
   codec: codecBenchmarks,
   startup: startupBenchmarks,
   provider: providerBenchmarks,
+  consumer: consumerBenchmarks,
 }
 
 async function run(): Promise<number> {
