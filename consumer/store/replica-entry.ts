@@ -5,16 +5,15 @@
  * whole message alive. Entries the store already owns (returned by `get`) are not copied again.
  */
 import type { ReplicaEntry, ReplicaValue } from '../types.js'
+import { isCanonicalUuidText } from '../../protocol/sync/uuid.js'
 import { StoreError } from './errors.js'
 
-/** RFC 4533 §2.1.1 syncUUID as 8-4-4-4-12 lowercase hex (consumer/types.ts ReplicaEntry.uuid). */
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 const owned = new WeakSet<ReplicaEntry>()
 
 /** Whether `uuid` is the canonical text of a syncUUID. */
 export function isCanonicalUuid(uuid: string): boolean {
-  return CANONICAL_UUID.test(uuid)
+  return isCanonicalUuidText(uuid)
 }
 
 /** A frozen copy of `entry` that the store owns; `entry` itself when it is already owned. */

@@ -1,3 +1,4 @@
+import { isCanonicalUuidText } from '../../protocol/sync/uuid.js'
 import { normalize as normalizeDn, prepareValue } from '../../protocol/dn/index.js'
 import { isValidCsn, parseCsn } from '../../protocol/sync/csn.js'
 import type { AttributeValue } from './types.js'
@@ -132,7 +133,6 @@ function timeForm(value: AttributeValue): string | undefined {
 
 /** CSNs we write are already normalized; other spellings go through the CSN parser. */
 const PLAIN_CSN = /^\d{14}\.\d{6}Z#[0-9a-f]{6}#[0-9a-f]{3}#[0-9a-f]{6}$/
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 export const RULES: Readonly<Record<RuleName, AttributeRule>> = {
   caseIgnore: stringRule('caseIgnore', true),
@@ -175,7 +175,7 @@ export const RULES: Readonly<Record<RuleName, AttributeRule>> = {
     name: 'uuid',
     normalize: (v) => {
       const s = textOf(v)?.toLowerCase()
-      return s !== undefined && UUID.test(s) ? s : undefined
+      return s !== undefined && isCanonicalUuidText(s) ? s : undefined
     },
     compare: textOrder,
   },
