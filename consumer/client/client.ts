@@ -14,31 +14,15 @@ import type { Pending, SinglePending } from './pending.js'
 import { SearchOperation } from './search-operation.js'
 import type { SearchOperationHost } from './search-operation.js'
 import { openSocket, upgradeSocket } from './socket-open.js'
-import type { ClientTlsOptions } from './socket-open.js'
 import { toSearchRequest } from './search-params.js'
 import type { SearchParams } from './search-params.js'
+import { NOTICE_OF_DISCONNECTION_OID, START_TLS_OID } from './client-options.js'
+import type { LdapClientOptions, OperationResult } from './client-options.js'
 import { parseLdapUrl } from './url.js'
 import type { LdapServerAddress } from './url.js'
 
-export const START_TLS_OID = '1.3.6.1.4.1.1466.20037'
-export const NOTICE_OF_DISCONNECTION_OID = '1.3.6.1.4.1.1466.20036'
-
-export interface LdapClientOptions {
-  /** Time limit for connecting and for each bind / extended / StartTLS / Cancel operation. None by default. */
-  readonly timeoutMs?: number
-  readonly tls?: ClientTlsOptions
-  /** Items a search may buffer unread before the client stops reading the socket. Default 1,000. */
-  readonly highWaterMark?: number
-  /** Called when the client stops (true) and resumes (false) reading because a search's consumer lags. */
-  readonly onReadingPaused?: (paused: boolean) => void
-}
-
-/** A response to bind or an extended operation, with the message (and its controls) it came in. */
-export interface OperationResult<Op> {
-  readonly response: Op
-  readonly message: LdapMessage
-}
-
+export { NOTICE_OF_DISCONNECTION_OID, START_TLS_OID } from './client-options.js'
+export type { LdapClientOptions, OperationResult } from './client-options.js'
 
 /**
  * A streaming LDAP client for the reference consumer: one connection, many concurrent operations
