@@ -3,6 +3,7 @@ import { runDecode, DECODE_HELP } from './decode.js'
 import { CliError } from './cli-error.js'
 import { runServe, SERVE_HELP } from './serve.js'
 import { runConsume, CONSUME_HELP } from './consume.js'
+import { runFixtures, FIXTURES_HELP } from './fixtures.js'
 
 const HELP = `syncrepl-harness — a test harness for LDAP Content Synchronization (RFC 4533, syncrepl)
 
@@ -12,6 +13,7 @@ Commands:
   serve           Run the mock provider (slapd 2.5 syncprov behaviour) on 127.0.0.1:3890
   consume         Run the reference consumer against a provider (or dump its stored replica)
   decode [HEX…]   Decode LDAP messages or RFC 4533 / 389-DS values from hex (arguments or stdin)
+  fixtures        Generate seeded LDIF (fixtures generate) or list the sample LDIF files
   help [COMMAND]  Show help for a command
 
 Options:
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   serve: { run: runServe, help: SERVE_HELP },
   consume: { run: runConsume, help: CONSUME_HELP },
   decode: { run: runDecode, help: DECODE_HELP },
+  fixtures: { run: runFixtures, help: FIXTURES_HELP },
 }
 
 /** Runs the CLI; returns the process exit code (0 success, 1 failure of the work, 2 usage error). */
