@@ -6,15 +6,10 @@ import type { ControlInput } from './control.js'
 import type { LdapEncodeOptions } from './encode-options.js'
 import { requireMember } from './members.js'
 import { OpTag } from './op-tags.js'
+import { decodeAttributeList, isPlainAttributeList, writeAttributeListMembers } from './attribute-list.js'
+import type { EntryAttributeInput, PartialAttribute } from './attribute-list.js'
 
-/**
- * `PartialAttribute ::= SEQUENCE { type AttributeDescription, vals SET OF value AttributeValue }`
- * (RFC 4511 §4.1.7). Values are the exact bytes; `vals` may be empty (typesOnly searches).
- */
-export interface PartialAttribute {
-  readonly type: string
-  readonly vals: readonly Uint8Array[]
-}
+export type { EntryAttributeInput, PartialAttribute } from './attribute-list.js'
 
 /**
  * `SearchResultEntry ::= [APPLICATION 4] SEQUENCE { objectName LDAPDN, attributes
@@ -24,34 +19,17 @@ export interface SearchResultEntry {
   readonly kind: 'searchResultEntry'
   readonly objectName: string
   readonly attributes: readonly PartialAttribute[]
-}
-
-/**
- * An attribute to send: values may be strings (written as UTF-8) or bytes (written as given).
- * A decoded PartialAttribute is one too, so received entries can be sent on unchanged.
- */
-export interface EntryAttributeInput {
-  readonly type: string
-  readonly vals: ReadonlyArray<string | Uint8Array>
+  /**
+   * Decoded entries only: the content octets of the received PartialAttributeList, a view of the
+   * message buffer (copy it to keep it). `attributes` is decoded from it on first use.
+   */
+  readonly attributeList?: Uint8Array
 }
 
 /** Writes `PartialAttributeList` (SEQUENCE OF PartialAttribute). */
 function writeAttributes(w: BerWriter, attributes: readonly EntryAttributeInput[]): void {
   w.startConstructed(Tag.Sequence)
-  for (let i = 0; i < attributes.length; i++) {
-    const a = attributes[i] as EntryAttributeInput
-    w.startConstructed(Tag.Sequence)
-    w.writeString(a.type)
-    w.startConstructed(Tag.Set)
-    const vals = a.vals
-    for (let j = 0; j < vals.length; j++) {
-      const v = vals[j] as string | Uint8Array
-      if (typeof v === 'string') w.writeString(v)
-      else w.writeOctetString(v)
-    }
-    w.endConstructed()
-    w.endConstructed()
-  }
+  writeAttributeListMembers(w, attributes)
   w.endConstructed()
 }
 
@@ -94,6 +72,42 @@ export function writeSearchResultEntryMessage(
 
 const PDU = 'SearchResultEntry'
 
+/**
+ * A decoded SearchResultEntry. The attribute list is checked when the message is decoded, but
+ * its values are decoded only when `attributes` is first read (see attribute-list.ts for why).
+ * `attributes` is an own enumerable accessor, so a decoded entry still compares and prints like
+ * a plain object; `attributeList` (the encoded list, a view of the message buffer) lives on the
+ * prototype. The accessor's descriptor is shared: a refresh decodes this once per entry.
+ */
+class DecodedSearchResultEntry {
+  readonly kind = 'searchResultEntry'
+  readonly #list: Uint8Array
+  #attributes: readonly PartialAttribute[] | undefined
+
+  static readonly #accessor: PropertyDescriptor = {
+    enumerable: true,
+    configurable: false,
+    get(this: DecodedSearchResultEntry): readonly PartialAttribute[] {
+      this.#attributes ??= decodeAttributeList(this.#list)
+      return this.#attributes
+    },
+  }
+
+  constructor(
+    readonly objectName: string,
+    list: Uint8Array,
+    attributes: readonly PartialAttribute[] | undefined,
+  ) {
+    this.#list = list
+    this.#attributes = attributes
+    Object.defineProperty(this, 'attributes', DecodedSearchResultEntry.#accessor)
+  }
+
+  get attributeList(): Uint8Array {
+    return this.#list
+  }
+}
+
 export function readSearchResultEntry(r: BerReader): SearchResultEntry {
   const e = r.enter(OpTag.searchResultEntry, 'a SearchResultEntry')
   requireMember(e, 'objectName', PDU)
@@ -101,17 +115,9 @@ export function readSearchResultEntry(r: BerReader): SearchResultEntry {
   requireMember(e, 'attributes', PDU)
   const list = e.enter(Tag.Sequence, 'the attributes of the SearchResultEntry')
   e.expectEnd('the SearchResultEntry')
-  const attributes: PartialAttribute[] = []
-  while (!list.atEnd()) {
-    const a = list.enter(Tag.Sequence, 'a PartialAttribute')
-    requireMember(a, 'type', 'PartialAttribute')
-    const type = a.readString(Tag.OctetString, 'the type of a PartialAttribute')
-    requireMember(a, 'vals', 'PartialAttribute')
-    const set = a.enter(Tag.Set, `the vals of attribute ${type}`)
-    a.expectEnd('the PartialAttribute')
-    const vals: Uint8Array[] = []
-    while (!set.atEnd()) vals.push(set.readOctetString(Tag.OctetString, `a value of attribute ${type}`))
-    attributes.push({ type, vals })
-  }
-  return { kind: 'searchResultEntry', objectName, attributes }
+  const bytes = list.buf.subarray(list.offset, list.end)
+  if (isPlainAttributeList(list.buf, list.offset, list.end)) return new DecodedSearchResultEntry(objectName, bytes, undefined) as unknown as SearchResultEntry
+  // The quick check was not sure: decode fully here, which throws the precise coded error with
+  // offsets into the whole message, or accepts (e.g. non-ASCII attribute types).
+  return new DecodedSearchResultEntry(objectName, bytes, decodeAttributeList(list.buf, list.offset, list.end)) as unknown as SearchResultEntry
 }

@@ -8,7 +8,6 @@ import { SyncValueError } from '../errors.js'
 
 export const SYNC_UUID_LENGTH = 16
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /** True when `bytes` can be a syncUUID (exactly 16 octets). */
 export function isSyncUuid(bytes: Uint8Array): boolean {
@@ -28,13 +27,21 @@ export function formatSyncUuid(bytes: Uint8Array): string {
       `A syncUUID has exactly 16 octets (RFC 4533 §2.1.1), but this one has ${bytes.length}; it has no canonical text form.`,
     )
   }
-  let s = ''
+  // One flat string from char codes: concatenating 20 pieces makes a rope that every Map lookup
+  // by this UUID would have to flatten first (the consumer keys its replica by it).
+  let at = 0
   for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-'
-    s += HEX[bytes[i] as number]
+    if (i === 4 || i === 6 || i === 8 || i === 10) UUID_CODES[at++] = 0x2d
+    const b = bytes[i] as number
+    UUID_CODES[at++] = HEX_CODES[b >> 4] as number
+    UUID_CODES[at++] = HEX_CODES[b & 15] as number
   }
-  return s
+  return String.fromCharCode.apply(null, UUID_CODES)
 }
+
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
+/** Scratch space of formatSyncUuid (36 char codes); synchronous use only. */
+const UUID_CODES: number[] = new Array<number>(36).fill(0)
 
 const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 const CANONICAL_UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
