@@ -1,5 +1,6 @@
 import { SYNC_REQUEST_OID, encodeSyncRequestValue } from '../protocol/sync/index.js'
-import { LdapClient } from './client/index.js'
+import { ResultCode } from '../protocol/ldap/result-codes.js'
+import { LdapClient, LdapResultError } from './client/index.js'
 import type { LdapClientOptions, SearchItem, SearchOperation } from './client/index.js'
 import { MemoryStore } from './store/index.js'
 import { SyncSession } from './sync/index.js'
@@ -215,10 +216,21 @@ export class SyncreplConsumer {
     }
   }
 
-  /** Cancels the running sync search (RFC 3909): its Done 118 is consumed by the next poll. */
+  /**
+   * Cancels the running sync search (RFC 3909): its Done 118 is consumed by the next poll. A
+   * noSuchOperation (119) answer means the provider no longer has the search: it ended on its own
+   * (its Done, already received, goes to the next poll) or was lost, and then nothing more will
+   * come for it, so it is ended here and the next poll does not wait (rfc4533.md §5 case 38).
+   */
   async cancel(): Promise<void> {
-    if (this.search === undefined || this.search.finished) return
-    await this.client.cancel(this.search.messageId)
+    const search = this.search
+    if (search === undefined || search.finished) return
+    try {
+      await this.client.cancel(search.messageId)
+    } catch (error) {
+      if (!(error instanceof LdapResultError) || error.resultCode !== ResultCode.noSuchOperation) throw error
+      if (!search.finished) this.client.abandon(search.messageId)
+    }
   }
 
   async close(): Promise<void> {
@@ -230,7 +242,8 @@ export class SyncreplConsumer {
   private dispatch(event: SyncEvent): void {
     switch (event.kind) {
       case 'entry':
-        this.entry(event.dn, event.attributes, event.uuid)
+        // Only an overriding callback reads the attributes (they are decoded on first access).
+        if (this.entry !== SyncreplConsumer.prototype.entry) this.entry(event.dn, event.attributes, event.uuid)
         break
       case 'delete':
         this.delete(event.uuids)

@@ -7,7 +7,7 @@ import * as DN from '../../protocol/dn/index.js'
 import type { Dn } from '../../protocol/dn/index.js'
 import type { ReplicaEntry, ReplicaTransaction } from '../types.js'
 import { StoreError } from './errors.js'
-import { adoptEntry, ownEntry } from './replica-entry.js'
+import { ownEntry } from './replica-entry.js'
 
 /** Staged changes by UUID: an entry to put, or null to remove. */
 export type StagedChanges = ReadonlyMap<string, ReplicaEntry | null>
@@ -71,7 +71,7 @@ export class MemoryTransaction implements ReplicaTransaction {
       // An entry whose DN does not parse cannot lie below anything by the DN rules; leave it.
       if (dn === undefined || dn.length <= from.length) continue
       const moved = DN.rebase(dn, from, to)
-      if (moved !== undefined) rewritten.push(adoptEntry({ uuid, dn: DN.format(moved), attributes: entry.attributes }))
+      if (moved !== undefined) rewritten.push(ownEntry(entry).withDn(DN.format(moved)))
     }
     for (const entry of rewritten) this.staged.set(entry.uuid, entry)
   }

@@ -1,24 +1,23 @@
 /**
- * Taking ownership of entries handed to the store. The store keeps its own frozen copy of every
- * entry (attribute map and value bytes copied), because values often arrive as zero-copy views
- * into a BER message buffer (protocol/ber reader) that the caller may reuse or that would keep a
- * whole message alive. Entries the store already owns (returned by `get`) are not copied again.
+ * Taking ownership of entries handed to the store. The store keeps every entry as a PackedEntry
+ * (packed-entry.ts) whose attribute buffer nobody else holds: values often arrive as views into a
+ * BER message buffer that the caller may reuse, or that would keep a whole socket chunk alive.
+ * Entries the store already owns (returned by `get`) are not copied again.
  */
-import type { ReplicaEntry, ReplicaValue } from '../types.js'
+import type { ReplicaEntry } from '../types.js'
+import { isPlainAttributeList, decodeAttributeList } from '../../protocol/ldap/attribute-list.js'
 import { isCanonicalUuidText } from '../../protocol/sync/uuid.js'
 import { StoreError } from './errors.js'
-
-
-const owned = new WeakSet<ReplicaEntry>()
+import { PackedEntry, ownCopy, packAttributes } from './packed-entry.js'
 
 /** Whether `uuid` is the canonical text of a syncUUID. */
 export function isCanonicalUuid(uuid: string): boolean {
   return isCanonicalUuidText(uuid)
 }
 
-/** A frozen copy of `entry` that the store owns; `entry` itself when it is already owned. */
-export function ownEntry(entry: ReplicaEntry): ReplicaEntry {
-  if (owned.has(entry)) return entry
+/** An owned, frozen PackedEntry equal to `entry`; `entry` itself when the store already owns it. */
+export function ownEntry(entry: ReplicaEntry): PackedEntry {
+  if (PackedEntry.isOwned(entry)) return entry
   if (typeof entry !== 'object' || entry === null) {
     throw new StoreError('STORE_BAD_ENTRY', `A replica entry must be an object, but ${String(entry)} was given.`)
   }
@@ -29,13 +28,12 @@ export function ownEntry(entry: ReplicaEntry): ReplicaEntry {
   if (typeof entry.dn !== 'string') {
     throw new StoreError('STORE_BAD_ENTRY', `The entry ${entry.uuid} has no string DN.`)
   }
+  // The fast path of a refresh: an entry straight off the wire, its attribute list one view of
+  // the message. One copy, and nothing decoded.
+  if (entry instanceof PackedEntry) return PackedEntry.owned(entry.uuid, entry.dn, checkedPacked(entry))
   if (!(entry.attributes instanceof Map)) {
     throw new StoreError('STORE_BAD_ENTRY', `The attributes of entry ${entry.uuid} (${entry.dn}) must be a Map of description to values.`)
   }
-  // Copy every value of the entry into ONE fresh buffer and keep subarrays of it: one backing
-  // store per entry instead of one per value (a 100,000-entry replica has millions of values,
-  // and a buffer each made the garbage collector most of a refresh's cost).
-  let total = 0
   for (const [description, values] of entry.attributes) {
     if (typeof description !== 'string' || !Array.isArray(values)) {
       throw new StoreError('STORE_BAD_ENTRY',
@@ -46,35 +44,29 @@ export function ownEntry(entry: ReplicaEntry): ReplicaEntry {
         throw new StoreError('STORE_BAD_ENTRY',
           `A value of attribute ${description} of entry ${entry.uuid} (${entry.dn}) is not a Uint8Array; values are bytes.`)
       }
-      total += value.length
     }
   }
-  const backing = new Uint8Array(total)
-  let at = 0
-  const attributes = new Map<string, readonly ReplicaValue[]>()
-  for (const [description, values] of entry.attributes) {
-    const copies: ReplicaValue[] = []
-    for (const value of values as readonly Uint8Array[]) {
-      backing.set(value, at)
-      copies.push(backing.subarray(at, at + value.length))
-      at += value.length
-    }
-    attributes.set(description, Object.freeze(copies))
+  return PackedEntry.owned(entry.uuid, entry.dn, packAttributes(entry.attributes))
+}
+
+/** A copy of a PackedEntry's buffer, after checking it is a well-formed attribute list. */
+function checkedPacked(entry: PackedEntry): Uint8Array {
+  const packed = entry.packed
+  if (!(packed instanceof Uint8Array)) {
+    throw new StoreError('STORE_BAD_ENTRY', `The packed attributes of entry ${entry.uuid} (${entry.dn}) must be a Uint8Array.`)
   }
-  return adoptEntry({ uuid: entry.uuid, dn: entry.dn, attributes })
+  if (!entry.checked && !isPlainAttributeList(packed, 0, packed.length)) {
+    try {
+      decodeAttributeList(packed)
+    } catch (error) {
+      throw new StoreError('STORE_BAD_ENTRY',
+        `The packed attributes of entry ${entry.uuid} (${entry.dn}) are not a well-formed PartialAttributeList (RFC 4511 §4.1.7): ${(error as Error).message}`, { cause: error })
+    }
+  }
+  return ownCopy(packed)
 }
 
-/**
- * Marks a freshly built entry (its map and value arrays not shared with anyone) as owned without
- * copying; used by decoders and by DN rewrites that reuse an owned entry's attributes.
- */
-export function adoptEntry(entry: ReplicaEntry): ReplicaEntry {
-  const frozen = Object.freeze({ uuid: entry.uuid, dn: entry.dn, attributes: entry.attributes })
-  owned.add(frozen)
-  return frozen
-}
-
-/** A copy of a cookie (undefined stays undefined), so the caller's buffer is never shared. */
+/** A copy of a cookie, so the caller's buffer is never shared. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes)
 }

@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto'
 import type { ReplicaEntry, ReplicaSnapshot, ReplicaValue } from '../types.js'
 import { StoreError } from './errors.js'
 import type { PendingCommit } from './memory-store.js'
-import { adoptEntry, isCanonicalUuid } from './replica-entry.js'
+import { isCanonicalUuid } from './replica-entry.js'
+import { PackedEntry, packAttributes } from './packed-entry.js'
 
 export const REPLICA_FORMAT = 'syncrepl-harness-replica'
 export const REPLICA_VERSION = 1
@@ -155,7 +156,7 @@ function decodeEntry(value: unknown, corrupt: (problem: string) => StoreError): 
     map.set(pair[0], Object.freeze(values))
   }
   if (offset !== blob.length) throw corrupt(`the value data of entry ${uuid} is longer than its values`)
-  return adoptEntry({ uuid, dn, attributes: map })
+  return PackedEntry.owned(uuid, dn, packAttributes(map))
 }
 
 function parseLine(buffer: Buffer, start: number, end: number, line: number,
