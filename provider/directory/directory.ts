@@ -20,6 +20,7 @@ import { loadGenerated, loadLdif, loadLdifFile } from './load.js'
 import { projectEntry } from './projection.js'
 import { SearchCursor } from './search.js'
 import { SessionLog, sessionLogRecord } from './session-log.js'
+import { RetroChangelog } from './retro-changelog.js'
 import { DirectoryStore } from './store.js'
 import type { AddChange, ApplyOptions, Change, ChangeEvent, ChangeListener, DirectoryOptions, DirectorySearch } from './types.js'
 import { canonicalUuid } from './uuid-slab.js'
@@ -46,6 +47,12 @@ export class Directory {
   readonly rootDn: string
   /** slapd's in-memory session log; `sessionLog.clear()` is what a provider restart does to it. */
   readonly sessionLog: SessionLog
+  /**
+   * Every change with its change number, as 389-DS's Retro Changelog plugin keeps them
+   * (unbounded unless `retroChangelogSize` is set; `retroChangelog.trim(n)` is 389's trimming).
+   */
+  readonly retroChangelog: RetroChangelog
+  private changeCounter = 0
   private readonly context = new Map<number, string>()
   private readonly listeners: ChangeListener[] = []
   private readonly pending: ChangeEvent[] = []
@@ -65,6 +72,7 @@ export class Directory {
     checkSid(this.sid)
     this.clock = new CsnClock(options.clock ?? (() => new Date()))
     this.sessionLog = new SessionLog(options.sessionLogSize ?? 0)
+    this.retroChangelog = new RetroChangelog(options.retroChangelogSize)
     this.rootDn = options.rootDn ?? `cn=admin,${DN.format(suffixes[0] as Dn)}`
     this.onListenerError = options.onListenerError ?? warnListenerError
     if (options.uuidSource !== undefined) {
@@ -91,6 +99,14 @@ export class Directory {
   /** The contextCSN vector: per serverID, the CSN of its newest change here. Read-only. */
   get contextCsn(): ReadonlyMap<number, string> {
     return this.context
+  }
+
+  /**
+   * The change number of the latest change applied (389-DS's last retro changelog
+   * `changeNumber`); 0 before the first. Loading data does not count.
+   */
+  get lastChangeNumber(): number {
+    return this.changeCounter
   }
 
   /** The contextCSN values sorted by serverID, as a cookie and the suffix entry carry them. */
@@ -131,10 +147,17 @@ export class Directory {
     const entry = done.entry
     const uuidBytes = entry.uuidBytes
     this.sessionLog.record(sessionLogRecord(change.kind, done.csn, entry.uuid, uuidBytes))
+    const changeNumber = ++this.changeCounter
+    const targetDn = (done.before ?? done.after)?.dn
+    if (targetDn !== undefined) {
+      const newDn = change.kind === 'modDN' ? done.after?.dn : undefined
+      this.retroChangelog.record(Object.freeze({ changeNumber, kind: change.kind, csn: done.csn, uuid: entry.uuid, uuidBytes, targetDn, ...(newDn === undefined ? {} : { newDn }) }))
+    }
     const event: ChangeEvent = Object.freeze({
       kind: change.kind,
       csn: done.csn,
       sid,
+      changeNumber,
       uuid: entry.uuid,
       uuidBytes,
       ...(done.before === undefined ? {} : { before: done.before }),

@@ -97,6 +97,8 @@ export interface ChangeEvent {
   readonly csn: string
   /** The serverID inside `csn`. */
   readonly sid: number
+  /** The change's number in the retro changelog (1, 2, …; see Directory.lastChangeNumber). */
+  readonly changeNumber: number
   /** The target's entryUUID, canonical lowercase text. */
   readonly uuid: string
   /** The same 16 octets (RFC 4533 §2.1.1 syncUUID). */
@@ -123,6 +125,12 @@ export interface DirectoryOptions {
   readonly clock?: () => Date
   /** Size of the in-memory session log (slapd `syncprov-sessionlog`); 0 = none. Default 0. */
   readonly sessionLogSize?: number
+  /**
+   * How many records the retro changelog keeps (389-DS's Retro Changelog plugin, which the
+   * `389ds` sync dialect reads); the oldest go beyond it; 0 keeps none. Default: unlimited,
+   * as 389 without `nsslapd-changelogmaxage` (about a hundred bytes per change).
+   */
+  readonly retroChangelogSize?: number
   /** Seed for entryUUIDs of adds that give none: the same seed gives the same UUIDs. */
   readonly uuidSeed?: Seed
   /** Or a source of entryUUIDs (canonical text); wins over `uuidSeed`. */

@@ -48,7 +48,7 @@ export function handleSearch(session: Session, messageId: number, request: Searc
         diagnosticMessage: 'the mock provider supports the sync control with base, one and sub scopes only',
       })
     }
-    const syncRequest = { messageId, base, scope, filter: request.filter, attributes: request.attributes, sizeLimit: request.sizeLimit, sync }
+    const syncRequest = { messageId, base, scope, filter: request.filter, attributes: request.attributes, sizeLimit: request.sizeLimit, sync, ...(session.boundDn === undefined ? {} : { bindDn: session.boundDn }) }
     void runSyncSearch(session, syncRequest)
     return
   }

@@ -18,6 +18,8 @@ export type CookieVerdict =
   | { readonly kind: 'upToDate' }
   /** Some serverID older: incremental refresh from `consumerCsns`, oldest of them `minCsn`. */
   | { readonly kind: 'changed'; readonly consumerCsns: readonly Csn[]; readonly minCsn: Csn }
+  /** A usable cookie whose rid this provider never gave out ('perReplica' rids, ApacheDS): 4096. */
+  | { readonly kind: 'unknownReplica' }
 
 export interface CookieState {
   readonly parsed: OpenLdapCookie | undefined
@@ -26,6 +28,8 @@ export interface CookieState {
   /** The consumer's own serverID from its cookie (MPR peers): changes it originated are not echoed. */
   readonly consumerSid: number | undefined
   readonly verdict: CookieVerdict
+  /** Write the rid unpadded (`rid=1`, ApacheDS's createCookie) instead of slapd's `%03d`. */
+  readonly unpaddedRid?: boolean
 }
 
 /**
@@ -55,8 +59,44 @@ export function analyseCookie(cookie: Uint8Array | undefined, context: readonly 
   return { ...base, verdict: { kind: 'changed', consumerCsns, minCsn } }
 }
 
+/**
+ * ApacheDS's replica bookkeeping ('perReplica' rids): each initial refresh gets a new replica id
+ * (1, 2, …) and a journal; a cookie naming an id never given out has no journal.
+ */
+export class ReplicaRegistry {
+  private next = 1
+  private readonly known = new Set<number>()
+
+  /** A new replica id. */
+  assign(): number {
+    const id = this.next++
+    this.known.add(id)
+    return id
+  }
+
+  knows(rid: number): boolean {
+    return this.known.has(rid)
+  }
+}
+
+/**
+ * Rewrites a cookie state for provider-assigned rids: no usable state → a new replica id (the
+ * reply rid of the initial content); a usable cookie with a known rid → kept; with an unknown
+ * rid → the `unknownReplica` verdict.
+ */
+export function perReplicaCookie(state: CookieState, replicas: ReplicaRegistry): CookieState {
+  if (state.verdict.kind === 'noState') return { ...state, replyRid: replicas.assign(), unpaddedRid: true }
+  if (state.parsed?.rid !== undefined && replicas.knows(state.parsed.rid)) return { ...state, unpaddedRid: true }
+  return { ...state, verdict: { kind: 'unknownReplica' }, unpaddedRid: true }
+}
+
 /** The cookie slapd sends for this operation with the given CSNs (and delcsn). */
 export function replyCookie(state: CookieState, ownSid: number, csns: readonly (Csn | string)[], delcsn?: Csn | string): Uint8Array {
+  if (state.unpaddedRid === true && state.replyRid !== undefined) {
+    // ApacheDS's LdapProtocolUtils.createCookie: "rid=" + replicaId + ",csn=" + csn.
+    const texts = csns.map((c) => (typeof c === 'string' ? c : c.text))
+    return new TextEncoder().encode(`rid=${state.replyRid}${texts.length > 0 ? `,csn=${texts.join(';')}` : ''}`)
+  }
   return composeOpenLdapCookie({
     rid: state.replyRid,
     ...(ownSid === 0 ? {} : { sid: ownSid }),

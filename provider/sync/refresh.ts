@@ -1,60 +1,74 @@
 import { compareCsn } from '../../protocol/sync/index.js'
-import type { Csn, SyncInfoValue } from '../../protocol/sync/index.js'
+import type { Csn } from '../../protocol/sync/index.js'
 import { ResultCode } from '../../protocol/ldap/result-codes.js'
-import { isWithinScope } from '../../protocol/dn/index.js'
-import type { Directory, Entry, SessionLogRecord } from '../directory/index.js'
-import { DirectoryError, selectAttributes, sidOfCsn } from '../directory/index.js'
+import type { Directory, SessionLogRecord } from '../directory/index.js'
+import { selectAttributes, sidOfCsn } from '../directory/index.js'
 import type { AttributeSelection } from '../directory/index.js'
 import { replyCookie } from './cookie-state.js'
 import type { CookieState } from './cookie-state.js'
-import type { DialectKnobs } from './dialect.js'
-import type { SyncMessage, SyncSearchRequest } from './types.js'
+import { journalReplay } from './journal-replay.js'
+import { EntryLimit, SIZE_LIMIT_EXCEEDED, addMessage, deleteEntryMessage, inContent, matching, missingBase, presentList, terminator, withheld } from './refresh-phases.js'
+import type { PlanBase, RefreshEnd } from './refresh-phases.js'
+import type { SyncMessage } from './types.js'
 
-/** Everything one refresh needs, fixed when the operation starts. */
-export interface RefreshPlan {
-  readonly directory: Directory
-  readonly request: SyncSearchRequest
-  readonly knobs: DialectKnobs
+/** Everything one refresh of a CSN-cookie dialect needs, fixed when the operation starts. */
+export interface RefreshPlan extends PlanBase {
   readonly cookie: CookieState
-  /** The contextCSN vector when the search began (slapd's snapshot S), sorted by serverID. */
-  readonly snapshot: readonly string[]
 }
+
+const refreshRequired = (diagnosticMessage: string): SyncMessage => ({ kind: 'done', resultCode: ResultCode.eSyncRefreshRequired, diagnosticMessage })
 
 /**
  * The refresh stage of one sync operation, message by message, following slapd 2.5's
  * syncprov_op_search decision tree (rfc4533.md §3.4) with the dialect knobs for every choice the
- * RFC leaves open. Lazy: the server pulls one message at a time and waits for the socket.
+ * RFC leaves open (ApacheDS's journal replay and strict RFC choices included). Lazy: the server
+ * pulls one message at a time and waits for the socket.
  */
-export function* refreshMessages(plan: RefreshPlan): Generator<SyncMessage> {
+export function* refreshMessages(plan: RefreshPlan): Generator<SyncMessage, RefreshEnd> {
   const { directory, request, knobs, cookie, snapshot } = plan
   const persist = request.sync.mode === 'refreshAndPersist'
   const ownSid = directory.sid
   const selection = selectAttributes(request.attributes)
   const limit = new EntryLimit(request.sizeLimit)
+  const verdict = cookie.verdict
+  const sentCookie = request.sync.cookie !== undefined
 
+  // ApacheDS checks the cookie before anything else: invalid, or no journal for its replica → 4096.
+  if (verdict.kind === 'unknownReplica' || (sentCookie && verdict.kind === 'noState' && knobs.unusableCookie === 'refreshRequired')) {
+    yield refreshRequired('')
+    return
+  }
   // A refreshOnly on a database that never had a write (no contextCSN) is answered before any
   // search, so a missing base does not matter (observed on slapd 2.5.13; rfc4533.md §3.8 a).
-  if (!persist && snapshot.length === 0 && cookie.verdict.kind === 'noState') {
+  if (!persist && snapshot.length === 0 && verdict.kind === 'noState') {
     yield* upToDate(plan, persist)
     return
   }
   // Otherwise the base must exist (2.5 answers noSuchObject even to a cookie-less
   // refreshAndPersist on an empty database; 2.6.1 relaxed that, ITS#9691).
-  try {
-    directory.search({ base: request.base, scope: 'base' })
-  } catch (e) {
-    if (e instanceof DirectoryError) {
-      yield { kind: 'done', resultCode: e.resultCode, diagnosticMessage: '', ...(e.matchedDN ? { matchedDN: e.matchedDN } : {}) }
-      return
-    }
-    throw e
+  const noBase = missingBase(plan)
+  if (noBase !== undefined) {
+    yield noBase
+    return
+  }
+  if (knobs.incrementalRefresh === 'journalReplay' && verdict.kind !== 'noState') {
+    yield* journalReplay(plan, persist, selection)
+    return
   }
 
-  const verdict = cookie.verdict
   switch (verdict.kind) {
     case 'providerHasNoState':
     case 'newerThanProvider':
-      yield { kind: 'done', resultCode: ResultCode.unwillingToPerform, diagnosticMessage: 'consumer state is newer than provider!' }
+      if (knobs.futureCookie === 'unwillingToPerform') {
+        yield { kind: 'done', resultCode: ResultCode.unwillingToPerform, diagnosticMessage: 'consumer state is newer than provider!' }
+        return
+      }
+      // RFC 4533 §3.2: a cookie the server cannot use means initial content or 4096.
+      if (knobs.unusableCookie === 'refreshRequired') {
+        yield refreshRequired('')
+        return
+      }
+      yield* initialContent(plan, persist, selection, limit, knobs.initialContentRefreshDeletes)
       return
     case 'noState':
       if (snapshot.length === 0) {
@@ -80,18 +94,20 @@ export function* refreshMessages(plan: RefreshPlan): Generator<SyncMessage> {
   }
 
   // Something changed since the consumer's cookie.
-  const played = sessionLogDeletes(plan, verdict.consumerCsns, verdict.minCsn)
-  if (played !== undefined) {
+  const { consumerCsns, minCsn } = verdict
+  const played = sessionLogDeparted(plan, consumerCsns, minCsn, true)
+  // RFC 4533 §3.9: a delete phase only pays when the deletes do not outnumber the unchanged entries.
+  if (played !== undefined && !(knobs.deletePhaseOnlyIfFewer && played.length > unchangedEntries(plan, consumerCsns))) {
     // Delete phase from the session log (traces c, e3, g2).
-    for (const m of deleteMessages(plan, played, verdict.consumerCsns)) yield m
-    for (const m of changedEntries(plan, verdict.consumerCsns, selection, limit)) yield m
-    yield terminator(persist, true, replyCookie(cookie, ownSid, snapshot))
+    yield* deleteMessages(plan, played, consumerCsns)
+    for (const m of changedEntries(plan, consumerCsns, selection, limit)) yield m
+    yield terminator(plan, persist, true, replyCookie(cookie, ownSid, snapshot))
     return
   }
-  if (!anyEntryAtOrBefore(directory, verdict.minCsn.text)) {
+  if (!anyEntryAtOrBefore(directory, minCsn.text)) {
     // "failed to find entry with csn": the cookie is older than everything we hold (trace f6).
     if (knobs.reloadHint && !request.sync.reloadHint) {
-      yield { kind: 'done', resultCode: ResultCode.eSyncRefreshRequired, diagnosticMessage: 'sync cookie is stale' } // trace f9
+      yield refreshRequired('sync cookie is stale') // trace f9
       return
     }
     yield* initialContent(plan, persist, selection, limit, false) // traces f6, f10
@@ -99,40 +115,49 @@ export function* refreshMessages(plan: RefreshPlan): Generator<SyncMessage> {
   }
   // Present phase (traces d, c2, g3, h): every matching UUID, then what changed as adds.
   yield* presentList(plan)
-  for (const m of changedEntries(plan, verdict.consumerCsns, selection, limit)) yield m
-  yield terminator(persist, false, replyCookie(cookie, ownSid, snapshot))
-}
-
-/** Counts refresh entry messages against the request's sizeLimit (RFC 4533 §3.5.3). */
-class EntryLimit {
-  private sent = 0
-  constructor(private readonly max: number) {}
-  /** False when one more entry would exceed the limit. */
-  take(): boolean {
-    if (this.max > 0 && this.sent >= this.max) return false
-    this.sent++
-    return true
-  }
-}
-
-const SIZE_LIMIT_EXCEEDED: SyncMessage = { kind: 'done', resultCode: ResultCode.sizeLimitExceeded, diagnosticMessage: '' }
-
-function* upToDate(plan: RefreshPlan, persist: boolean): Generator<SyncMessage> {
-  if (plan.knobs.upToDateReply === '2.6.14') {
-    yield* presentList(plan)
-    const empty = new Uint8Array(0)
-    if (persist) yield { kind: 'info', info: { kind: 'refreshPresent', refreshDone: true } }
-    else yield { kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', cookie: empty, refreshDeletes: false } }
+  for (const m of changedEntries(plan, consumerCsns, selection, limit)) yield m
+  const later = played === undefined && knobs.presentThenDelete ? sessionLogDeparted(plan, consumerCsns, minCsn, false) : undefined
+  if (later !== undefined && later.length > 0) {
+    // RFC 4533 §3.3.2 third shape: the present phase brought the consumer up to where the log
+    // starts; the log's departures follow as a delete phase (redundant for this consumer, whose
+    // present phase already dropped them, but exactly the sequence the RFC describes).
+    yield { kind: 'info', info: { kind: 'refreshPresent', refreshDone: false } }
+    yield* deleteMessages(plan, later, consumerCsns)
+    yield terminator(plan, persist, true, replyCookie(cookie, ownSid, snapshot))
     return
   }
-  // slapd 2.5: refreshOnly Done{refreshDeletes TRUE} with no cookie (trace b); refreshAndPersist
-  // `refreshDelete{}`, i.e. `a1 00` (trace e2).
-  if (persist) yield { kind: 'info', info: { kind: 'refreshDelete', refreshDone: true } }
-  else yield { kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', refreshDeletes: true } }
+  yield terminator(plan, persist, false, replyCookie(cookie, ownSid, snapshot))
+}
+
+function* upToDate(plan: RefreshPlan, persist: boolean): Generator<SyncMessage> {
+  const { knobs } = plan
+  switch (knobs.upToDateReply) {
+    case '2.6.14': {
+      yield* presentList(plan)
+      const empty = new Uint8Array(0)
+      if (persist) yield { kind: 'info', info: { kind: 'refreshPresent', refreshDone: true } }
+      else yield { kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', cookie: empty, refreshDeletes: false } }
+      return
+    }
+    case 'emptyDeletePhase':
+      // RFC 4533 §3.9: nothing changed → zero deletes, not presents; the cookie SHOULD be there.
+      yield terminator(plan, persist, true, replyCookie(plan.cookie, plan.directory.sid, plan.snapshot))
+      return
+    case '2.5':
+      // slapd 2.5: refreshOnly Done{refreshDeletes TRUE} with no cookie (trace b); refreshAndPersist
+      // `refreshDelete{}`, i.e. `a1 00` (trace e2).
+      if (persist) yield { kind: 'info', info: { kind: 'refreshDelete', refreshDone: true } }
+      else yield { kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', refreshDeletes: true } }
+      return
+    default: {
+      const never: never = knobs.upToDateReply
+      throw new Error(`unhandled up-to-date reply ${String(never)}`)
+    }
+  }
 }
 
 /** Every matching entry as add, then the terminator (traces a, f2, f4, f5, f6, f7, f8, f10). */
-function* initialContent(plan: RefreshPlan, persist: boolean, selection: AttributeSelection, limit: EntryLimit, refreshDeletes: boolean): Generator<SyncMessage> {
+export function* initialContent(plan: RefreshPlan, persist: boolean, selection: AttributeSelection, limit: EntryLimit, refreshDeletes: boolean): Generator<SyncMessage> {
   for (const entry of matching(plan)) {
     if (withheld(plan, entry)) continue
     if (!limit.take()) {
@@ -141,7 +166,7 @@ function* initialContent(plan: RefreshPlan, persist: boolean, selection: Attribu
     }
     yield addMessage(plan, entry, selection)
   }
-  yield terminator(persist, refreshDeletes, replyCookie(plan.cookie, plan.directory.sid, plan.snapshot))
+  yield terminator(plan, persist, refreshDeletes, replyCookie(plan.cookie, plan.directory.sid, plan.snapshot))
 }
 
 /** Entries changed after the consumer's state, as adds without cookies (rfc4533.md §3.4 step 4). */
@@ -159,35 +184,29 @@ function* changedEntries(plan: RefreshPlan, consumer: readonly Csn[], selection:
   }
 }
 
-/** Present-phase UUIDs of every entry in the content: syncIdSet batches or present entries. */
-function* presentList(plan: RefreshPlan): Generator<SyncMessage> {
-  const { knobs } = plan
-  if (knobs.presentStyle === 'entries') {
-    for (const entry of matching(plan)) yield { kind: 'entry', state: 'present', dn: entry.dnText, attributes: [], uuid: entry.uuidBytes }
-    return
-  }
-  let batch: Uint8Array[] = []
+/** Entries of the content the consumer already has unchanged (RFC 4533 §3.9's comparison). */
+function unchangedEntries(plan: RefreshPlan, consumer: readonly Csn[]): number {
+  const known = new Map(consumer.map((c) => [c.sid, c.text]))
+  let n = 0
   for (const entry of matching(plan)) {
-    batch.push(entry.uuidBytes)
-    if (batch.length === knobs.presentBatchSize) {
-      yield { kind: 'info', info: { kind: 'syncIdSet', refreshDeletes: false, syncUUIDs: batch } }
-      batch = []
-    }
+    const have = known.get(sidOfCsn(entry.entryCsn))
+    if (have !== undefined && compareCsn(entry.entryCsn, have) <= 0) n++
   }
-  if (batch.length > 0) yield { kind: 'info', info: { kind: 'syncIdSet', refreshDeletes: false, syncUUIDs: batch } }
+  return n
 }
 
 /**
  * The session-log replay (slapd's syncprov_play_sessionlog): undefined when the log cannot
- * cover the consumer's state, else the records of entries that left the content since then:
- * deletes, and modified or renamed entries that no longer match (the log does not know whether
- * the consumer ever had them, trace g2). Adds are skipped. One record per UUID, the newest.
+ * cover the consumer's state (unless `covering` is false: then whatever the log holds), else
+ * the records of entries that left the content since then: deletes, and modified or renamed
+ * entries that no longer match (the log does not know whether the consumer ever had them,
+ * trace g2). Adds are skipped. One record per UUID, the newest.
  */
-function sessionLogDeletes(plan: RefreshPlan, consumer: readonly Csn[], minCsn: Csn): SessionLogRecord[] | undefined {
+function sessionLogDeparted(plan: RefreshPlan, consumer: readonly Csn[], minCsn: Csn, covering: boolean): SessionLogRecord[] | undefined {
   const log = plan.directory.sessionLog
   if (log.length === 0) return undefined
   const coverage = log.coverageCsn(minCsn.sid)
-  if (coverage !== undefined && compareCsn(minCsn.text, coverage) < 0) return undefined
+  if (covering && coverage !== undefined && compareCsn(minCsn.text, coverage) < 0) return undefined
   const known = new Map(consumer.map((c) => [c.sid, c.text]))
   const picked = new Map<string, SessionLogRecord>()
   for (const record of log.since(minCsn.text)) {
@@ -220,53 +239,14 @@ function* deleteMessages(plan: RefreshPlan, records: readonly SessionLogRecord[]
       }
       return
     case 'entries':
-      for (const r of records) yield { kind: 'entry', state: 'delete', dn: '', attributes: [], uuid: r.uuidBytes }
+      // The session log keeps no DN: the objectName is empty (RFC 4533 §3.6 allows it).
+      for (const r of records) yield deleteEntryMessage(plan, r.uuid, r.uuidBytes, '')
       return
     default: {
       const never: never = knobs.deleteStyle
       throw new Error(`unhandled delete style ${String(never)}`)
     }
   }
-}
-
-/**
- * The end of a refresh: refreshOnly Done{cookie, refreshDeletes}; refreshAndPersist
- * refreshDelete / refreshPresent with the cookie and refreshDone TRUE (rfc4533.md §3.8 e).
- */
-function terminator(persist: boolean, deletePhase: boolean, cookie: Uint8Array): SyncMessage {
-  if (!persist) return { kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', cookie, refreshDeletes: deletePhase } }
-  const info: SyncInfoValue = deletePhase ? { kind: 'refreshDelete', cookie, refreshDone: true } : { kind: 'refreshPresent', cookie, refreshDone: true }
-  return { kind: 'info', info }
-}
-
-function addMessage(plan: RefreshPlan, entry: Entry, selection: AttributeSelection): SyncMessage {
-  return { kind: 'entry', state: 'add', dn: entry.dnText, attributes: plan.directory.project(entry, selection), uuid: entry.uuidBytes }
-}
-
-function matching(plan: RefreshPlan): Iterable<Entry> {
-  const { request } = plan
-  return plan.directory.search({ base: request.base, scope: request.scope, filter: request.filter })
-}
-
-function inContent(plan: RefreshPlan, entry: Entry): boolean {
-  const { request } = plan
-  return isWithinScope(entry.dn, request.base, request.scope) && plan.directory.matches(entry, request.filter)
-}
-
-/** The snapshot's CSN per serverID, computed once per plan (withheld() runs for every entry). */
-const snapshotBySid = new WeakMap<RefreshPlan, ReadonlyMap<number, string>>()
-
-/** refreshOnly withholds entries newer than its snapshot for the next poll (rfc4533.md §5 case 46). */
-function withheld(plan: RefreshPlan, entry: Entry): boolean {
-  if (plan.request.sync.mode !== 'refreshOnly' || !plan.knobs.refreshOnlySnapshot) return false
-  let tops = snapshotBySid.get(plan)
-  if (tops === undefined) {
-    tops = new Map(plan.snapshot.map((c) => [sidOfCsn(c), c]))
-    snapshotBySid.set(plan, tops)
-  }
-  const csn = entry.entryCsn
-  const top = tops.get(sidOfCsn(csn))
-  return top === undefined || compareCsn(csn, top) > 0
 }
 
 /** Whether any entry has an entryCSN at or before `csn` (slapd's FIND_CSN search). */

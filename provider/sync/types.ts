@@ -18,6 +18,11 @@ export interface SyncSearchRequest {
   /** 0 = no limit. Counts refresh entry messages only, never persist ones (RFC 4533 §3.5.3). */
   readonly sizeLimit: number
   readonly sync: SyncRequestValue
+  /**
+   * The DN the connection is bound as, as configured (absent: anonymous). Only the `389ds`
+   * dialect uses it: its cookies are bound to the bind DN (389-DS's client signature).
+   */
+  readonly bindDn?: string
 }
 
 /**
@@ -65,8 +70,17 @@ export interface SyncOperation {
    * the terminating `info` of a refreshAndPersist refresh, after which `persisting` is true.
    */
   refresh(): Iterator<SyncMessage>
-  /** True once a refreshAndPersist refresh has ended and persist messages may flow. */
+  /**
+   * True once a refreshAndPersist refresh has ended and persist messages may flow — and also
+   * for an operation the dialect never answers (`unanswered`): it stays open, silent, until
+   * Abandon, Cancel or the connection's end, so the server neither ends nor fails it.
+   */
   readonly persisting: boolean
+  /**
+   * True when the dialect deliberately sends nothing at all for this operation (389-DS with a
+   * NUL inside the cookie, trace f1: no SearchResultDone ever).
+   */
+  readonly unanswered?: boolean
   /**
    * Registers the persist sink. Messages that arose while the refresh was still being sent are
    * queued and delivered first (slapd replays them after refreshDone: duplicates, never gaps).
