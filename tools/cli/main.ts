@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js'
 import { runServe, SERVE_HELP } from './serve.js'
 import { runConsume, CONSUME_HELP } from './consume.js'
 import { runFixtures, FIXTURES_HELP } from './fixtures.js'
+import { runLint, LINT_HELP } from './lint.js'
 
 const HELP = `syncrepl-harness — a test harness for LDAP Content Synchronization (RFC 4533, syncrepl)
 
@@ -14,6 +15,7 @@ Commands:
   consume         Run the reference consumer against a provider (or dump its stored replica)
   decode [HEX…]   Decode LDAP messages or RFC 4533 / 389-DS values from hex (arguments or stdin)
   fixtures        Generate seeded LDIF (fixtures generate) or list the sample LDIF files
+  lint FILE|DIR…  Check scenario files and print every problem as file:line:column
   help [COMMAND]  Show help for a command
 
 Options:
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   consume: { run: runConsume, help: CONSUME_HELP },
   decode: { run: runDecode, help: DECODE_HELP },
   fixtures: { run: runFixtures, help: FIXTURES_HELP },
+  lint: { run: runLint, help: LINT_HELP },
 }
 
 /** Runs the CLI; returns the process exit code (0 success, 1 failure of the work, 2 usage error). */
