@@ -3,12 +3,24 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, test } from 'vitest'
-import { createProvider } from './index.js'
+import { Directory, createProvider } from './index.js'
 import { providerFixture } from './testing.js'
 
 const LDIF = 'dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\ndn: ou=people,dc=example,dc=com\nobjectClass: organizationalUnit\nou: people\n'
 
 describe('createProvider', () => {
+  it('serves a directory built beforehand, and refuses options that would build another', async () => {
+    const directory = new Directory()
+    directory.loadLdif(LDIF)
+    const provider = await createProvider({ directory })
+    try {
+      expect(provider.directory).toBe(directory)
+    } finally {
+      await provider.close()
+    }
+    await expect(createProvider({ directory, ldif: LDIF, sessionLog: 3 })).rejects.toThrow(/a ready directory and also ldif, sessionLog/)
+  })
+
   it('listens on a free port of 127.0.0.1 and loads LDIF text', async () => {
     const provider = await createProvider({ ldif: LDIF })
     try {

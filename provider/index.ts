@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs'
 import { DEFAULT_SUFFIX } from '../fixtures/index.js'
 import type { Seed } from '../fixtures/index.js'
-import { Directory } from './directory/index.js'
+import { Directory, DirectoryError } from './directory/index.js'
 import { ProviderEvents } from './server/events.js'
 import { ProviderServer } from './server/server.js'
 import type { TlsMaterial } from './server/server.js'
-import type { SyncEngineLike } from './server/session.js'
+import type { ServerHooks, SyncEngineLike } from './server/session.js'
 import { SyncEngine } from './sync/engine.js'
 import type { SyncEngineOptions } from './sync/engine.js'
 
@@ -47,6 +47,14 @@ export interface ProviderOptions {
   readonly engineFactory?: (directory: Directory, options: SyncEngineOptions) => SyncEngineLike
   /** Largest request accepted, in octets. Default 4 MiB. */
   readonly maxRequestSize?: number
+  /**
+   * A directory built beforehand (the scenario runtime builds its own). Then `ldif`, `generate`,
+   * `suffix`, `serverId`, `sessionLog` and `uuidSeed` must be left out: they describe a directory
+   * to build.
+   */
+  readonly directory?: Directory
+  /** Hooks into the server (the scenario runtime, provider/scenario). */
+  readonly hooks?: ServerHooks
 }
 
 export interface Provider {
@@ -76,16 +84,15 @@ export interface Provider {
  * await provider.close()
  */
 export async function createProvider(options: ProviderOptions = {}): Promise<Provider> {
-  const suffixes = typeof options.suffix === 'string' ? [options.suffix] : options.suffix ?? [DEFAULT_SUFFIX]
   const clock = options.clock ?? (() => new Date())
-  const directory = new Directory({
-    suffixes,
-    clock,
-    ...(options.serverId === undefined ? {} : { sid: options.serverId }),
-    ...(options.sessionLog === undefined ? {} : { sessionLogSize: options.sessionLog }),
-    ...(options.uuidSeed === undefined ? {} : { uuidSeed: options.uuidSeed }),
-  })
-  loadData(directory, options, suffixes[0] ?? DEFAULT_SUFFIX)
+  const directory = options.directory ?? buildDirectory(options, clock)
+  if (options.directory !== undefined) {
+    const clashing = DIRECTORY_OPTIONS.filter((name) => options[name] !== undefined)
+    if (clashing.length > 0) {
+      throw new DirectoryError('DIRECTORY_BAD_OPTION',
+        `createProvider was given a ready directory and also ${clashing.join(', ')}, which describe a directory to build; pass one or the other.`)
+    }
+  }
   const syncOptions = options.sync ?? {}
   const engine = options.engineFactory?.(directory, syncOptions) ?? new SyncEngine(directory, syncOptions)
   const events = new ProviderEvents(() => clock().getTime())
@@ -102,6 +109,7 @@ export async function createProvider(options: ProviderOptions = {}): Promise<Pro
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.startTls === undefined ? {} : { startTls: options.startTls }),
     ...(options.maxRequestSize === undefined ? {} : { maxRequestSize: options.maxRequestSize }),
+    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
   })
   let addresses
   try {
@@ -126,6 +134,21 @@ export async function createProvider(options: ProviderOptions = {}): Promise<Pro
       return closing
     },
   }
+}
+
+const DIRECTORY_OPTIONS = ['ldif', 'generate', 'suffix', 'serverId', 'sessionLog', 'uuidSeed'] as const
+
+function buildDirectory(options: ProviderOptions, clock: () => Date): Directory {
+  const suffixes = typeof options.suffix === 'string' ? [options.suffix] : options.suffix ?? [DEFAULT_SUFFIX]
+  const directory = new Directory({
+    suffixes,
+    clock,
+    ...(options.serverId === undefined ? {} : { sid: options.serverId }),
+    ...(options.sessionLog === undefined ? {} : { sessionLogSize: options.sessionLog }),
+    ...(options.uuidSeed === undefined ? {} : { uuidSeed: options.uuidSeed }),
+  })
+  loadData(directory, options, suffixes[0] ?? DEFAULT_SUFFIX)
+  return directory
 }
 
 function loadData(directory: Directory, options: ProviderOptions, suffix: string): void {
@@ -154,6 +177,8 @@ export { Directory, DirectoryError } from './directory/index.js'
 export type { Change, ChangeEvent } from './directory/index.js'
 export { SyncEngine } from './sync/engine.js'
 export type { SyncEngineOptions } from './sync/engine.js'
+export { APACHEDS_2_0, DIALECTS, DS389_2_3, OPENLDAP_2_5, STRICT_RFC_4533, SyncEngineError, dialectByName } from './sync/index.js'
+export type { DialectKnobs, DialectName } from './sync/index.js'
 export type { SyncMessage, SyncOperation, SyncSearchRequest } from './sync/types.js'
 export { ProviderEvents, ProviderServer, CANCEL_OID, START_TLS_OID, SUPPORTED_CONTROLS } from './server/index.js'
 export type {
@@ -169,7 +194,11 @@ export type {
   ProviderEvent,
   ProviderEventType,
   RequestReceivedEvent,
+  ScenarioErrorEvent,
+  ScenarioStepEvent,
+  ServerHooks,
   SyncEngineLike,
+  SyncSearchHandle,
   TlsMaterial,
   TlsStartedEvent,
 } from './server/index.js'

@@ -18,6 +18,8 @@ const YIELD_BYTES = 1024 * 1024
 export class BatchWriter {
   readonly writer: BerWriter
   private sinceYield = 0
+  /** A handed-off batch met backpressure: the next flush waits for 'drain'. */
+  private mustWait = false
 
   constructor(
     private readonly connection: LdapConnection,
@@ -31,21 +33,32 @@ export class BatchWriter {
     return this.writer.length >= this.batchBytes
   }
 
-  /** Sends the batch if it is full (call after appending each message). */
+  /** Sends the batch if it is full, or waits if a hand-off met backpressure (call after appending each message). */
   async maybeFlush(): Promise<void> {
-    if (this.writer.length >= this.batchBytes) await this.flush()
+    if (this.mustWait || this.writer.length >= this.batchBytes) await this.flush()
+  }
+
+  /**
+   * Puts whatever is batched into the connection's FIFO now, without waiting: what anyone writes
+   * next (a scenario step reacting to the last message) follows it on the wire. The next `flush`
+   * waits if the socket asked to.
+   */
+  handOff(): void {
+    if (this.writer.length === 0) return
+    const bytes = this.writer.take()
+    this.sinceYield += bytes.length
+    if (!this.connection.write(bytes)) this.mustWait = true
   }
 
   /** Sends whatever is batched, then waits while the socket asks to (or briefly yields). */
   async flush(): Promise<void> {
-    if (this.writer.length === 0) return
-    const bytes = this.writer.take()
-    if (!this.connection.write(bytes)) {
+    this.handOff()
+    if (this.mustWait) {
+      this.mustWait = false
       this.sinceYield = 0
       await this.connection.drained()
       return
     }
-    this.sinceYield += bytes.length
     if (this.sinceYield >= YIELD_BYTES) {
       this.sinceYield = 0
       await new Promise<void>((resolve) => setImmediate(resolve))

@@ -19,6 +19,8 @@ import type { SecureContext } from 'node:tls'
 import { LdapFramer, ProtocolError, decodeMessage } from '../../protocol/index.js'
 import type { LdapMessage } from '../../protocol/index.js'
 import type { CloseReason, ProviderEvents } from './events.js'
+import { WireFaults } from './wire-faults.js'
+import type { WireFault, WriteUnits } from './wire-faults.js'
 
 /** A request as received: our decoding and the exact bytes. */
 export interface ReceivedRequest {
@@ -59,6 +61,8 @@ export class LdapConnection {
   private drainWaiter: { promise: Promise<void>; resolve: () => void } | undefined
   private closeReason: CloseReason | undefined
   private closeDetail: string | undefined
+  /** Created by the first injected wire fault; every later write passes through it. */
+  private faults: WireFaults | undefined
   private isClosed = false
   /** After an Unbind (or any graceful end) further requests are ignored, as slapd does. */
   private ending = false
@@ -100,7 +104,7 @@ export class LdapConnection {
 
   /** Bytes queued for this client in user space (`socket.writableLength` plus anything held). */
   get writableLength(): number {
-    let n = this.transport.writableLength
+    let n = this.transport.writableLength + (this.faults?.heldBytes ?? 0)
     if (this.held !== undefined) for (const b of this.held) n += b.length
     return n
   }
@@ -109,11 +113,42 @@ export class LdapConnection {
    * Appends bytes to the FIFO. Returns false when the socket asked the writer to wait (then
    * await `drained()` before producing more). After close, bytes are dropped silently: a client
    * that went away gets nothing, and the writer learns it from `closed`.
+   *
+   * `units` matters only once a wire fault was injected: whole LDAPMessages (the default), or
+   * bytes a script sends as they are (one unit, whatever they hold).
    */
-  write(bytes: Uint8Array): boolean {
+  write(bytes: Uint8Array, units: WriteUnits = 'pdus'): boolean {
     if (this.isClosed || this.transport.destroyed) return true
     if (bytes.length === 0) return true
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    if (this.faults !== undefined) return this.faults.write(buf, units)
+    return this.toTransport(buf)
+  }
+
+  /**
+   * Injects a wire fault (wire-faults.ts): it acts on what is written from now on, behind
+   * anything a previous fault still holds.
+   */
+  injectFault(fault: WireFault): void {
+    if (this.isClosed) return
+    this.faults ??= new WireFaults({
+      write: (b) => this.toTransport(b),
+      drained: () => this.transportDrained(),
+      flushed: () => new Promise((resolve) => {
+        if (this.isClosed || this.transport.destroyed || this.transport.writableEnded) return resolve()
+        // The callback of an empty write fires once everything before it was handed to the kernel.
+        this.transport.write(EMPTY, () => resolve())
+      }),
+      end: () => this.end('fault'),
+      reset: () => this.reset('fault'),
+      isClosed: () => this.isClosed,
+      report: (message) => this.events.emit({ type: 'notice', connectionId: this.id, message }),
+    })
+    this.faults.inject(fault)
+  }
+
+  private toTransport(buf: Buffer): boolean {
+    if (this.isClosed || this.transport.destroyed || this.transport.writableEnded) return true
     if (this.held !== undefined) {
       this.held.push(buf)
       return true
@@ -128,8 +163,12 @@ export class LdapConnection {
     if (!this.write(bytes)) await this.drained()
   }
 
-  /** Resolves when the socket has drained, at once when nothing is waiting, or on close. */
+  /** Resolves when the socket has drained (and no wire fault holds bytes), at once when nothing is waiting, or on close. */
   drained(): Promise<void> {
+    return this.faults?.drained() ?? this.transportDrained()
+  }
+
+  private transportDrained(): Promise<void> {
     return this.drainWaiter?.promise ?? Promise.resolve()
   }
 
@@ -176,6 +215,21 @@ export class LdapConnection {
     if (detail !== undefined) this.closeDetail ??= detail
     this.transport.destroy()
     this.raw.destroy()
+  }
+
+  /**
+   * Resets the connection (TCP RST, `socket.resetAndDestroy()`). A socket without a TCP handle
+   * of its own (an ldaps TLSSocket) cannot send one and is destroyed instead.
+   */
+  reset(reason: CloseReason): void {
+    this.closeReason ??= reason
+    try {
+      this.raw.resetAndDestroy()
+    } catch {
+      this.events.emit({ type: 'notice', connectionId: this.id, message: 'This socket cannot send a TCP reset (no TCP handle of its own); it was destroyed instead.' })
+      this.raw.destroy()
+    }
+    this.transport.destroy()
   }
 
   /** Why the connection closed (known once `closed`). */
@@ -274,6 +328,7 @@ export class LdapConnection {
     if (this.isClosed) return
     this.isClosed = true
     this.held = undefined
+    this.faults?.dispose()
     if (!this.transport.destroyed) this.transport.destroy()
     const w = this.drainWaiter
     this.drainWaiter = undefined

@@ -7,6 +7,7 @@
  * the first matching event, which is how tests wait for a state instead of sleeping.
  */
 import type { LdapMessage, ProtocolError } from '../../protocol/index.js'
+import type { SourceRef } from '../../scenarios/types.js'
 import type { SyncMessage, SyncPhase } from '../sync/types.js'
 
 interface EventBase {
@@ -34,6 +35,10 @@ export type CloseReason =
   | 'providerClosed'
   /** A socket or TLS error. */
   | 'error'
+  /** A scenario's wire fault closed (FIN) or reset (RST) it, or cut a PDU short (provider/scenario). */
+  | 'fault'
+  /** A scenario's `restart` action dropped every connection. */
+  | 'restart'
 
 export interface ConnectionClosedEvent extends EventBase {
   readonly type: 'connectionClosed'
@@ -98,6 +103,40 @@ export interface NoticeEvent extends EventBase {
   readonly message: string
 }
 
+/** A scenario step fired (provider/scenario): its actions run right after this event. */
+export interface ScenarioStepEvent extends EventBase {
+  readonly type: 'scenarioStep'
+  /** The step's position in the timeline, 0-based. */
+  readonly step: number
+  readonly name?: string
+  readonly source: SourceRef
+  /** What fired it, e.g. `entrySent 3 on connection 1`. */
+  readonly trigger: string
+  /** 1 the first time this step fires, then 2, 3… */
+  readonly firing: number
+  /** The sync search (or bind) that triggered it, if any; connectionId is 0 without a connection. */
+  readonly messageId?: number
+}
+
+/**
+ * An action of a scenario step failed (a modify of a missing DN, a send with nothing to send
+ * to…). The provider carries on with the step's next action.
+ */
+export interface ScenarioErrorEvent extends EventBase {
+  readonly type: 'scenarioError'
+  readonly step: number
+  readonly name?: string
+  /** Where the failing action is written. */
+  readonly source: SourceRef
+  /** Where its step is written. */
+  readonly stepSource: SourceRef
+  /** The action's `do`, e.g. `modify`. */
+  readonly action: string
+  /** A stable code, e.g. `SCENARIO_ACTION_FAILED`. */
+  readonly code: string
+  readonly error: Error
+}
+
 export type ProviderEvent =
   | ConnectionOpenedEvent
   | ConnectionClosedEvent
@@ -108,6 +147,8 @@ export type ProviderEvent =
   | BackpressureEvent
   | TlsStartedEvent
   | NoticeEvent
+  | ScenarioStepEvent
+  | ScenarioErrorEvent
 
 export type ProviderEventType = ProviderEvent['type']
 export type EventOfType<T extends ProviderEventType> = Extract<ProviderEvent, { type: T }>

@@ -19,9 +19,12 @@ export type {
   ProviderEvent,
   ProviderEventType,
   RequestReceivedEvent,
+  ScenarioErrorEvent,
+  ScenarioStepEvent,
   TlsStartedEvent,
 } from './events.js'
-export type { ServerConfig, SyncEngineLike } from './session.js'
+export type { ServerConfig, ServerHooks, SyncEngineLike, SyncSearchHandle } from './session.js'
+export type { WireFault, WriteUnits } from './wire-faults.js'
 export { writeSyncMessage, describeSyncMessage } from './encode-sync.js'
 export { CANCEL_OID, START_TLS_OID } from './root-dse.js'
 export { MANAGE_DSA_IT_OID, SUPPORTED_CONTROLS } from './controls.js'

@@ -184,6 +184,7 @@ export class LdapjsFront {
       connection.remotePort,
     )
     config.events.emit({ type: 'connectionOpened', connectionId: connection.id, remoteAddress: connection.remoteAddress, remotePort: connection.remotePort, tls: connection.tls })
+    config.hooks?.sessionOpened?.(session)
     this.ldapjs.newConnection(duplex)
     const parser = (duplex as unknown as { parser: LdapjsParser }).parser
     const tamed: Binding = { session, parser, current: undefined, held: undefined, ldapjsError: undefined }

@@ -8,7 +8,7 @@ import type { Directory } from '../directory/index.js'
 import type { ProviderEvents } from './events.js'
 import { LdapjsFront } from './ldapjs-front.js'
 import { RootDse } from './root-dse.js'
-import type { ServerConfig, Session, SyncEngineLike } from './session.js'
+import type { ServerConfig, ServerHooks, Session, SyncEngineLike } from './session.js'
 
 /** A certificate and its private key, PEM. */
 export interface TlsMaterial {
@@ -33,6 +33,8 @@ export interface ProviderServerOptions {
   readonly startTls?: TlsMaterial
   /** Largest request accepted, in octets. Default 4 MiB (slapd's sockbuf_max_incoming_auth). */
   readonly maxRequestSize?: number
+  /** A scenario runtime's hooks (provider/scenario). */
+  readonly hooks?: ServerHooks
 }
 
 export interface ListeningAddress {
@@ -57,6 +59,7 @@ export class ProviderServer {
       events: options.events,
       anonymous: options.anonymous ?? false,
       maxRequestSize: options.maxRequestSize ?? 4 * 1024 * 1024,
+      ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
       ...(options.bindDn === undefined ? {} : { bindDn: options.bindDn }),
       ...(password === undefined ? {} : { password: typeof password === 'string' ? Buffer.from(password, 'utf8') : password }),
       ...(options.startTls === undefined ? {} : { startTls: createSecureContext({ cert: options.startTls.cert, key: options.startTls.key }) }),

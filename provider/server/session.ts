@@ -12,12 +12,45 @@ import type { LdapConnection } from './connection.js'
 import { describeSyncMessage } from './encode-sync.js'
 import type { ProviderEvents } from './events.js'
 import { OperationRegistry } from './operations.js'
+import type { RunningOperation } from './operations.js'
 import { describeResponse, writeResponse } from './responses.js'
 import type { ExtendedFields, ResponseKind, ResultInput } from './responses.js'
 
 /** What the server needs of the sync engine (provider/sync/engine.ts's SyncEngine has this shape). */
 export interface SyncEngineLike {
   start(request: SyncSearchRequest): SyncOperation
+}
+
+/** One sync search as the server runs it, for the hooks. */
+export interface SyncSearchHandle {
+  readonly session: Session
+  readonly request: SyncSearchRequest
+  /** Its registry entry: `stopped` once it ended for any reason; `finish` ends it. */
+  readonly operation: RunningOperation
+}
+
+/**
+ * What a scenario runtime (provider/scenario) plugs into the server. Every hook is called
+ * synchronously at the point it names, so what it writes lands exactly there in the stream.
+ */
+export interface ServerHooks {
+  /** Script mode: sync searches get nothing from the engine; the hooks alone answer them. */
+  readonly scripted?: boolean
+  /** A connection was accepted (right after its connectionOpened event). */
+  sessionOpened?(session: Session): void
+  /** A sync search passed every check and is registered; the engine has not seen it yet. */
+  syncSearchStarted?(search: SyncSearchHandle): void
+  /**
+   * The engine's message for the search was appended to the connection's output. It may still
+   * sit in a batch: `handOff()` puts the batch into the FIFO now, so that what the hook writes
+   * next follows the message on the wire.
+   */
+  syncMessageSent?(search: SyncSearchHandle, message: SyncMessage, phase: SyncPhase, handOff: () => void): void
+  /**
+   * The refresh of a refreshAndPersist search was sent in full and the persist stage begins
+   * (whatever message ended the refresh in this dialect).
+   */
+  syncPersistStarted?(search: SyncSearchHandle): void
 }
 
 export interface ServerConfig {
@@ -33,6 +66,7 @@ export interface ServerConfig {
   readonly startTls?: SecureContext
   /** Largest request accepted, in octets. */
   readonly maxRequestSize: number
+  readonly hooks?: ServerHooks
 }
 
 export class Session {

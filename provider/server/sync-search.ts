@@ -6,25 +6,37 @@
  *
  * Cancel, Abandon and close stop the engine's operation through the registry; the producer checks
  * `stopped` before every message and sends nothing more (the Cancel handler writes the 118).
+ *
+ * With scenario hooks (session.ts ServerHooks) the search is shown to them before the engine
+ * starts and after every message; in script mode the engine never starts.
  */
 import { ResultCode } from '../../protocol/index.js'
-import type { SyncMessage, SyncOperation, SyncSearchRequest } from '../sync/types.js'
+import type { SyncMessage, SyncOperation, SyncPhase, SyncSearchRequest } from '../sync/types.js'
 import { BatchWriter } from './batch-writer.js'
 import { writeSyncMessage } from './encode-sync.js'
 import type { RunningOperation } from './operations.js'
-import type { Session } from './session.js'
+import type { Session, SyncSearchHandle } from './session.js'
 
 export async function runSyncSearch(session: Session, request: SyncSearchRequest): Promise<void> {
   const messageId = request.messageId
-  let sync: SyncOperation
+  const hooks = session.config.hooks
+  let sync: SyncOperation | undefined
+  const op = session.operations.register(messageId, 'syncSearch', () => sync?.stop())
+  const search: SyncSearchHandle = { session, request, operation: op }
+  hooks?.syncSearchStarted?.(search)
+  // Script mode: the scenario's steps alone answer; the operation stays registered so that
+  // Cancel, Abandon and close still find it.
+  if (op.stopped || hooks?.scripted === true) return
   try {
     sync = session.config.engine.start(request)
   } catch (error) {
-    session.reply(messageId, 'searchDone', internalError(error))
+    const result = internalError(error)
+    session.reply(messageId, 'searchDone', result)
+    session.operations.finish(op, result.resultCode)
     return
   }
-  const op = session.operations.register(messageId, 'syncSearch', () => sync.stop())
   const batch = new BatchWriter(session.connection)
+  const report = reporter(session, search, batch)
   try {
     const refresh = sync.refresh()
     for (;;) {
@@ -33,12 +45,15 @@ export async function runSyncSearch(session: Session, request: SyncSearchRequest
       if (next.done === true) break
       const message = next.value
       writeSyncMessage(batch.writer, messageId, message)
-      session.sentSync(messageId, message, 'refresh')
       if (message.kind === 'done') {
-        await batch.flush()
+        batch.handOff()
+        session.sentSync(messageId, message, 'refresh')
         session.operations.finish(op, message.resultCode)
+        hooks?.syncMessageSent?.(search, message, 'refresh', () => batch.handOff())
+        await batch.flush()
         return
       }
+      report(message, 'refresh')
       await batch.maybeFlush()
     }
     await batch.flush()
@@ -49,11 +64,24 @@ export async function runSyncSearch(session: Session, request: SyncSearchRequest
       fail(session, op, new Error('the sync engine ended the refresh without a SearchResultDone and without entering the persist stage'))
       return
     }
-    const pump = new PersistPump(session, op, sync)
+    if (sync.unanswered !== true) hooks?.syncPersistStarted?.(search)
+    if (op.stopped) return
+    const pump = new PersistPump(session, search, sync)
     sync.onPersist((message) => pump.push(message))
   } catch (error) {
     batch.discard()
     fail(session, op, error)
+  }
+}
+
+/** Reports a sent message as an event and to the hooks (which may hand the batch off first). */
+function reporter(session: Session, search: SyncSearchHandle, batch: BatchWriter): (message: SyncMessage, phase: SyncPhase) => void {
+  const hooks = session.config.hooks
+  const messageId = search.request.messageId
+  const handOff = (): void => batch.handOff()
+  return (message, phase) => {
+    session.sentSync(messageId, message, phase)
+    hooks?.syncMessageSent?.(search, message, phase, handOff)
   }
 }
 
@@ -66,13 +94,17 @@ class PersistPump {
   private readonly queue: SyncMessage[] = []
   private pumping = false
   private readonly batch: BatchWriter
+  private readonly op: RunningOperation
+  private readonly report: (message: SyncMessage, phase: SyncPhase) => void
 
   constructor(
     private readonly session: Session,
-    private readonly op: RunningOperation,
+    private readonly search: SyncSearchHandle,
     private readonly sync: SyncOperation,
   ) {
     this.batch = new BatchWriter(session.connection)
+    this.op = search.operation
+    this.report = reporter(session, search, this.batch)
   }
 
   push(message: SyncMessage): void {
@@ -92,15 +124,18 @@ class PersistPump {
         }
         const message = this.queue.shift() as SyncMessage
         writeSyncMessage(this.batch.writer, messageId, message)
-        this.session.sentSync(messageId, message, 'persist')
         if (message.kind === 'done') {
           // e.g. the base went away: 4096 ends the operation (rfc4533.md §3.8 (e)).
           this.queue.length = 0
-          await this.batch.flush()
+          this.batch.handOff()
+          this.session.sentSync(messageId, message, 'persist')
           this.session.operations.finish(this.op, message.resultCode)
           this.sync.stop()
+          this.session.config.hooks?.syncMessageSent?.(this.search, message, 'persist', () => this.batch.handOff())
+          await this.batch.flush()
           return
         }
+        this.report(message, 'persist')
         if (this.queue.length === 0 || this.batch.full) await this.batch.flush()
       }
     } catch (error) {

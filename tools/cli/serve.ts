@@ -8,12 +8,19 @@ import type { Provider, ProviderOptions } from '../../provider/index.js'
 import type { ProviderEvent } from '../../provider/server/events.js'
 import { DirectoryError } from '../../provider/directory/index.js'
 import { CliError } from './cli-error.js'
+import { describeStep, serveScenario } from './serve-scenario.js'
 
 export const SERVE_HELP = `Usage: syncrepl-harness serve [options]
 
 Runs the mock provider: an LDAP server that answers RFC 4533 sync searches exactly like
 OpenLDAP slapd 2.5's syncprov, and accepts LDAP writes (ldapadd, ldapmodify, ldapmodrdn,
 ldapdelete) from the bind identity, so any LDAP client can drive a test. Ctrl-C stops it.
+
+Scenario:
+  --scenario FILE       Play a scenario file (YAML, see docs/scenarios.md): its directory,
+                        dialect and knobs, bind, TLS, port and timeline. Combines only with
+                        --host, --port (wins over the file's port), --quiet and --verbose.
+                        Prints the URL, the seed and each step as it fires on stderr.
 
 Data (default: --generate 100 --seed 42):
   --ldif FILE           Load entries from an LDIF file (parents before children)
@@ -39,8 +46,8 @@ Output:
 Each sync session is logged one line per message: "←" what a client sent, "→" what the
 provider sent, prefixed with the connection number.
 
-Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start (bad data, port in use),
-2 usage error.`
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start (bad data, a scenario file with
+problems, port in use), 2 usage error.`
 
 export async function runServe(args: string[]): Promise<number> {
   let parsed
@@ -63,6 +70,7 @@ export async function runServe(args: string[]): Promise<number> {
         quiet: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        scenario: { type: 'string' },
       },
     })
   } catch (e) {
@@ -73,9 +81,23 @@ export async function runServe(args: string[]): Promise<number> {
     process.stdout.write(SERVE_HELP + '\n')
     return 0
   }
+  if (v.quiet && v.verbose) throw new CliError('Give either --quiet or --verbose, not both.', 2)
+  const level = v.quiet ? 'quiet' : v.verbose ? 'verbose' : 'normal'
+  if (v.scenario !== undefined) {
+    const clashing = SCENARIO_CLASHES.filter((name) => v[name] !== undefined)
+    if (clashing.length > 0) {
+      throw new CliError(`--${clashing[0]} cannot be combined with --scenario: the scenario file describes the directory, dialect and bind. Only --host, --port, --quiet and --verbose go with it.`, 2)
+    }
+    return serveScenario({
+      file: v.scenario,
+      host: v.host ?? '127.0.0.1',
+      port: integer(v.port, '--port', 0, 65535),
+      logLine: (event) => logLine(event, level),
+      stopRequested,
+    })
+  }
   if (v.ldif !== undefined && v.generate !== undefined) throw new CliError('Give either --ldif or --generate, not both.', 2)
   if (v.seed !== undefined && v.generate === undefined && v.ldif !== undefined) throw new CliError('--seed goes with --generate, not with --ldif.', 2)
-  if (v.quiet && v.verbose) throw new CliError('Give either --quiet or --verbose, not both.', 2)
   if (v.ldif !== undefined && !existsSync(v.ldif)) throw new CliError(`The LDIF file ${JSON.stringify(v.ldif)} does not exist.`, 1)
 
   const suffix = v.suffix ?? DEFAULT_SUFFIX
@@ -100,14 +122,26 @@ export async function runServe(args: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(startFailure(e, options), 1)
   }
-  const level = v.quiet ? 'quiet' : v.verbose ? 'verbose' : 'normal'
   const stopLogging = provider.events.onAny((event) => {
     const line = logLine(event, level)
     if (line !== undefined) process.stdout.write(line + '\n')
   })
   process.stdout.write(banner(provider, options, v.ldif) + '\n')
 
-  await new Promise<void>((resolve) => {
+  await stopRequested()
+  process.stdout.write('Stopping the provider…\n')
+  await provider.close()
+  stopLogging()
+  process.stdout.write('Stopped.\n')
+  return 0
+}
+
+/** The options that describe what a scenario file describes. */
+const SCENARIO_CLASHES = ['ldif', 'generate', 'seed', 'suffix', 'sessionlog', 'server-id', 'reloadhint', 'bind-dn', 'password', 'no-anonymous'] as const
+
+/** Resolves on the first Ctrl-C (SIGINT) or SIGTERM. */
+function stopRequested(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
@@ -116,11 +150,6 @@ export async function runServe(args: string[]): Promise<number> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
-  process.stdout.write('Stopping the provider…\n')
-  await provider.close()
-  stopLogging()
-  process.stdout.write('Stopped.\n')
-  return 0
 }
 
 function integer(text: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -180,6 +209,10 @@ export function logLine(event: ProviderEvent, level: 'quiet' | 'normal' | 'verbo
       return `${c} TLS started (${event.protocol ?? 'unknown protocol'})`
     case 'notice':
       return level === 'verbose' ? `${c} note: ${event.message}` : undefined
+    case 'scenarioStep':
+      return `${c} ${describeStep(event)}`
+    case 'scenarioError':
+      return `${c} scenario error ${event.code}: ${event.error.message}`
     default: {
       const never: never = event
       return String(never)
