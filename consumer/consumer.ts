@@ -137,6 +137,7 @@ export class SyncreplConsumer {
       committedCookie: this.cookie,
       begin: () => this.store.begin(),
       onEvent: (e) => this.dispatch(e),
+      wantsEntryEvents: () => this.listeners.size > 0 || this.entry !== SyncreplConsumer.prototype.entry,
     })
     const value = encodeSyncRequestValue({ kind: 'syncRequest', mode, reloadHint: p.reloadHint ?? false, ...(cookie ? { cookie } : {}) })
     this.search = this.client.search(

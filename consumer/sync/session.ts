@@ -6,6 +6,7 @@ import { ResultCode } from '../../protocol/ldap/result-codes.js'
 import { SYNC_DONE_OID, SYNC_INFO_OID, SYNC_STATE_OID, decodeSyncDoneValue, decodeSyncInfoValue, decodeSyncStateValue, formatSyncUuid, parseOpenLdapCookie } from '../../protocol/sync/index.js'
 import type { SyncInfoValue, SyncStateValue } from '../../protocol/sync/index.js'
 import type { ReplicaEntry, ReplicaTransaction } from '../types.js'
+import { PackedEntry } from '../store/packed-entry.js'
 import { nextCookie } from './cookie-policy.js'
 import { SyncProtocolError } from './errors.js'
 
@@ -26,6 +27,8 @@ export type SyncEvent =
   | { readonly kind: 'present'; readonly uuids: readonly string[] | null; readonly refreshDeletes: boolean }
   | { readonly kind: 'refreshDone' }
   | { readonly kind: 'cookie'; readonly cookie: Uint8Array }
+  /** e-syncRefreshRequired (4096, RFC 4533 §3.8): the refresh was dropped and the search is sent again with `cookie` (or none). */
+  | { readonly kind: 'refreshRequired'; readonly cookie: Uint8Array | undefined; readonly diagnosticMessage: string }
 
 export interface SyncSessionOptions {
   readonly mode: 'refreshOnly' | 'refreshAndPersist'
@@ -36,6 +39,11 @@ export interface SyncSessionOptions {
   /** Opens a transaction over the committed replica. */
   readonly begin: () => Promise<ReplicaTransaction>
   readonly onEvent?: (event: SyncEvent) => void
+  /**
+   * Whether anyone looks at `entry` events right now; false skips building them (a refresh's
+   * hot path). Default: whenever `onEvent` is given.
+   */
+  readonly wantsEntryEvents?: () => boolean
 }
 
 /**
@@ -79,7 +87,7 @@ export class SyncSession {
           await this.onEntry(message, op)
           return { kind: 'continue' }
         case 'searchResultReference':
-          // Continuation references are separate sessions (RFC 4533 §3.2); slapd's consumer skips them.
+          await this.onReference(message)
           return { kind: 'continue' }
         case 'intermediateResponse':
           if (op.responseName !== SYNC_INFO_OID) return { kind: 'continue' }
@@ -103,6 +111,10 @@ export class SyncSession {
     this.ended = true
   }
 
+  private wantsEntryEvents(): boolean {
+    return this.options.onEvent !== undefined && (this.options.wantsEntryEvents?.() ?? true)
+  }
+
   private async transaction(): Promise<ReplicaTransaction> {
     if (this.tx === undefined) this.tx = await this.options.begin()
     return this.tx
@@ -120,7 +132,12 @@ export class SyncSession {
         const replica = toReplicaEntry(uuid, entry)
         tx.put(replica)
         if (this.refreshing) this.present.add(uuid)
-        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: state.state, attributes: replica.attributes })
+        // The store's copy, read only if a listener asks: decoding every entry's values for
+        // callbacks that never look at them was a large part of a refresh's cost.
+        if (this.wantsEntryEvents()) {
+          const stored = tx.get(uuid) ?? replica
+          this.emit(entryEvent(uuid, entry.objectName, state.state, () => stored.attributes))
+        }
         break
       }
       case 'present': {
@@ -128,10 +145,11 @@ export class SyncSession {
         const previous = tx.get(uuid)
         if (previous !== undefined && !sameDn(previous.dn, entry.objectName) && entry.objectName !== '') {
           tx.rebaseDescendants(previous.dn, entry.objectName)
-          tx.put({ ...previous, dn: entry.objectName })
+          // Named members, not a spread: a stored entry may keep its attributes behind a getter.
+          tx.put({ uuid, dn: entry.objectName, attributes: previous.attributes })
         }
         this.present.add(uuid)
-        this.emit({ kind: 'entry', uuid, dn: entry.objectName, state: 'present', attributes: previous?.attributes ?? new Map() })
+        if (this.wantsEntryEvents()) this.emit(entryEvent(uuid, entry.objectName, 'present', () => previous?.attributes ?? new Map()))
         break
       }
       case 'delete':
@@ -139,7 +157,40 @@ export class SyncSession {
         this.emit({ kind: 'delete', uuids: [uuid] })
         break
     }
-    if (!this.refreshing) await this.commit(state.cookie)
+    await this.afterStateMessage(state.cookie)
+  }
+
+  /**
+   * A SearchResultReference. Without a Sync State control it is a continuation reference, a
+   * separate session (RFC 4533 §3.2) that slapd's consumer skips too. With one it stands for a
+   * referral object in the content (§3.3.2, §3.4.2; slapd sends them so without ManageDsaIT),
+   * which this replica does not hold as an entry: present marks its UUID, delete (empty URL
+   * list) removes it, add/modify remove an entry it may have been before; the cookie counts as
+   * for an entry (rfc4533.md §5 case 45).
+   */
+  private async onReference(message: LdapMessage): Promise<void> {
+    if (!message.controls.some((c) => c.type === SYNC_STATE_OID)) return
+    const state = syncStateOf(message)
+    const uuid = formatSyncUuid(state.entryUUID)
+    const tx = await this.transaction()
+    if (state.state === 'present') {
+      this.present.add(uuid)
+    } else {
+      const held = tx.get(uuid) !== undefined
+      tx.remove(uuid)
+      if (held || state.state === 'delete') this.emit({ kind: 'delete', uuids: [uuid] })
+    }
+    await this.afterStateMessage(state.cookie)
+  }
+
+  /**
+   * The cookie of a Sync State control: committed with the message in the persist stage; in a
+   * refresh (slapd's delta mode sends them there) kept for the refresh's end like a syncIdSet
+   * cookie, never committed before it (rfc4533.md §5 case 16).
+   */
+  private async afterStateMessage(cookie: Uint8Array | undefined): Promise<void> {
+    if (this.refreshing) this.pendingCookie = nextCookie(this.pendingCookie, cookie)
+    else await this.commit(cookie)
   }
 
   private async onInfo(message: LdapMessage, value: Uint8Array | undefined): Promise<SyncStep> {
@@ -183,10 +234,10 @@ export class SyncSession {
         // a cookie-less request ends initial content, which is complete whatever slapd says (§5 case 2).
         if (info.kind === 'refreshPresent' || this.authoritative(info.cookie)) this.purgeNotPresent(tx)
         this.pendingCookie = nextCookie(this.pendingCookie, info.cookie)
-        if (!info.refreshDone) {
-          this.present.clear()
-          return { kind: 'continue' }
-        }
+        // refreshDone FALSE: the present phase is over and a delete phase follows (§3.3.2). The
+        // present set is kept: a final purge (when the result is the whole content) must spare
+        // what the present phase named (rfc4533.md §5 case 8).
+        if (!info.refreshDone) return { kind: 'continue' }
         this.refreshDoneSeen = true
         this.refreshing = false
         await this.commit(this.pendingCookie)
@@ -202,7 +253,9 @@ export class SyncSession {
     const done = syncDoneOf(message)
     if (resultCode === ResultCode.eSyncRefreshRequired) {
       this.abortRefresh()
-      return { kind: 'refreshRequired', cookie: done?.cookie !== undefined && done.cookie.length > 0 ? Uint8Array.from(done.cookie) : undefined }
+      const cookie = done?.cookie !== undefined && done.cookie.length > 0 ? Uint8Array.from(done.cookie) : undefined
+      this.emit({ kind: 'refreshRequired', cookie, diagnosticMessage })
+      return { kind: 'refreshRequired', cookie }
     }
     if (resultCode !== ResultCode.success) {
       // Limits, cancel, errors: apply nothing implicit (§5 cases 35, 37); the persist stage's
@@ -306,7 +359,18 @@ function syncDoneOf(message: LdapMessage): { cookie?: Uint8Array; refreshDeletes
  * The entry as the store receives it. Values stay views of the received message: the store
  * copies what it keeps (ReplicaTransaction.put), so copying here too would only double the work.
  */
+/** An `entry` event whose `attributes` (an own enumerable property) are read on first access. */
+function entryEvent(uuid: string, dn: string, state: 'add' | 'modify' | 'present', read: () => ReadonlyMap<string, readonly Uint8Array[]>): SyncEvent {
+  let attributes: ReadonlyMap<string, readonly Uint8Array[]> | undefined
+  const event = { kind: 'entry', uuid, dn, state }
+  Object.defineProperty(event, 'attributes', { enumerable: true, get: () => (attributes ??= read()) })
+  return event as SyncEvent
+}
+
 function toReplicaEntry(uuid: string, entry: SearchResultEntry): ReplicaEntry {
+  // A decoded entry carries its encoded attribute list: hand that to the store as it is (it
+  // copies it once and decodes nothing; consumer/store/packed-entry.ts says why).
+  if (entry.attributeList !== undefined) return PackedEntry.fromDecoder(uuid, entry.objectName, entry.attributeList)
   const attributes = new Map<string, readonly Uint8Array[]>()
   for (const a of entry.attributes) attributes.set(a.type, a.vals)
   return { uuid, dn: entry.objectName, attributes }

@@ -1,7 +1,8 @@
 /**
- * The reference consumer end to end: SyncreplConsumer over the real client, against our provider
- * and against a live slapd 2.5.13, converging after changes, in both modes, through a 4096, and
- * resuming from a file store.
+ * The reference consumer end to end against our provider: SyncreplConsumer over the real client,
+ * converging after changes, in both modes, through a 4096, and resuming from a file store. The
+ * same consumer against a live slapd 2.5 (and our provider, step for step) is the battery in
+ * test/interop/consumer-battery.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,11 +13,6 @@ import type { SyncEvent } from '../../consumer/index.js'
 import type { Directory } from '../../provider/directory/index.js'
 import { createProvider } from '../../provider/index.js'
 import type { Provider } from '../../provider/index.js'
-import { startSlapd } from '../../tools/slapd/slapd.js'
-import type { SlapdServer } from '../../tools/slapd/slapd.js'
-import { ldapModify, loadLdif } from '../support/ldap-tools.js'
-import { traceDitLdif } from '../support/trace-dit.js'
-import { requirePeers, skipInterop } from '../interop/peers.js'
 
 const BASE = 'dc=example,dc=com'
 const ADMIN = 'cn=admin,dc=example,dc=com'
@@ -51,6 +47,28 @@ describe('SyncreplConsumer against our provider', () => {
     expect(await c.poll()).toMatchObject({ kind: 'done', resultCode: 0 })
     expect(await held(c)).toEqual(content(provider.directory))
     await c.close()
+  })
+
+  it('hands attributes to an overriding entry() callback and to event listeners, readable after the poll', async () => {
+    const seen = new Map<string, ReadonlyMap<string, readonly Uint8Array[]>>()
+    class Recording extends SyncreplConsumer {
+      override entry(dn: string, attrs: ReadonlyMap<string, readonly Uint8Array[]>): void {
+        seen.set(dn.toLowerCase(), attrs)
+      }
+    }
+    const c = await Recording.connect({ url: provider.url, bindDn: ADMIN, password: 'secret' })
+    const events: SyncEvent[] = []
+    c.onEvent((e) => events.push(e))
+    await c.syncSearch({ base: BASE, mode: 'refreshOnly' })
+    expect(await c.poll()).toMatchObject({ kind: 'done', resultCode: 0 })
+    await c.close()
+    const utf8 = (v: Uint8Array) => new TextDecoder().decode(v)
+    const sample = [...provider.directory.search({ base: `ou=people,${BASE}`, scope: 'one' })][0]!
+    const fromCallback = seen.get(sample.dnText.toLowerCase())
+    expect(fromCallback?.get('uid')?.map(utf8)).toEqual([sample.dnText.split(',')[0]!.slice(4)])
+    const event = events.find((e) => e.kind === 'entry' && e.dn.toLowerCase() === sample.dnText.toLowerCase())
+    expect(event?.kind === 'entry' ? [...event.attributes.keys()] : []).toEqual([...(fromCallback?.keys() ?? [])])
+    expect(seen.size).toBe(provider.directory.size)
   })
 
   it('refreshAndPersist: refreshDone, then live changes, then Cancel ends it with 118', async () => {
@@ -104,47 +122,5 @@ describe('SyncreplConsumer against our provider', () => {
     } finally {
       await p.close()
     }
-  })
-})
-
-describe.skipIf(skipInterop('slapd', 'ldapsearch'))('SyncreplConsumer against a live slapd 2.5.13', () => {
-  let slapd: SlapdServer
-  beforeAll(async () => {
-    requirePeers('slapd', 'ldapsearch')
-    slapd = await startSlapd({ sessionLog: 100 })
-    await loadLdif(slapd.url, traceDitLdif(5))
-  })
-  afterAll(async () => slapd?.stop())
-
-  /** slapd's content by DN (its UUIDs are its own; the replica must hold the same DNs and count). */
-  async function slapdDns(): Promise<string[]> {
-    const c = await SyncreplConsumer.connect({ url: slapd.url, bindDn: slapd.rootDn, password: slapd.rootPassword })
-    await c.syncSearch({ base: BASE })
-    await c.poll()
-    const dns = [...(await held(c)).values()].sort()
-    await c.close()
-    return dns
-  }
-
-  it('initial refresh, resume after modify / rename / delete, and persist with a live change', async () => {
-    requirePeers('slapd', 'ldapsearch')
-    const c = await SyncreplConsumer.connect({ url: slapd.url, bindDn: slapd.rootDn, password: slapd.rootPassword })
-    await c.syncSearch({ base: BASE })
-    expect(await c.poll()).toMatchObject({ kind: 'done', resultCode: 0 })
-    expect([...(await held(c)).values()].sort()).toEqual(await slapdDns())
-    await ldapModify(slapd.url, `dn: uid=user000001,ou=people,${BASE}\nchangetype: modify\nreplace: description\ndescription: x\n\ndn: uid=user000002,ou=people,${BASE}\nchangetype: modrdn\nnewrdn: uid=user000002b\ndeleteoldrdn: 1\n\ndn: uid=user000003,ou=people,${BASE}\nchangetype: delete\n`)
-    await c.syncSearch({ base: BASE })
-    expect(await c.poll()).toMatchObject({ kind: 'done', resultCode: 0 })
-    expect([...(await held(c)).values()].sort()).toEqual(await slapdDns())
-    await c.syncSearch({ base: BASE, mode: 'refreshAndPersist' })
-    expect(await c.poll({ all: false })).toEqual({ kind: 'refreshDone' })
-    const seen = new Promise<void>((resolve) => c.onEvent((e) => e.kind === 'delete' && resolve()))
-    const polling = c.poll()
-    await ldapModify(slapd.url, `dn: uid=user000004,ou=people,${BASE}\nchangetype: delete\n`)
-    await seen
-    await c.cancel()
-    expect(await polling).toMatchObject({ kind: 'done', resultCode: 118 })
-    expect([...(await held(c)).values()].sort()).toEqual(await slapdDns())
-    await c.close()
   })
 })
