@@ -19,7 +19,8 @@ export class PackedEntry implements ReplicaEntry {
 
   /**
    * An entry straight from a decoded SearchResultEntry: `list` is its `attributeList`, which the
-   * decoder has already checked, so the store copies it without walking it again.
+   * decoder has already checked, and `uuid` came from formatSyncUuid, canonical by construction;
+   * the store copies the list without checking either again.
    */
   static fromDecoder(uuid: string, dn: string, list: Uint8Array): PackedEntry {
     const entry = new PackedEntry(uuid, dn, list)
@@ -78,7 +79,8 @@ export function ownCopy(bytes: Uint8Array): Uint8Array {
     slab = new Uint8Array(SLAB_SIZE)
     slabUsed = 0
   }
-  const copy = slab.subarray(slabUsed, slabUsed + n)
+  // The constructor, not subarray(): subarray looks up the species constructor on every call.
+  const copy = new Uint8Array(slab.buffer, slabUsed, n)
   copy.set(bytes)
   slabUsed += n
   return copy

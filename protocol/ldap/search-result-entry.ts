@@ -115,7 +115,8 @@ export function readSearchResultEntry(r: BerReader): SearchResultEntry {
   requireMember(e, 'attributes', PDU)
   const list = e.enter(Tag.Sequence, 'the attributes of the SearchResultEntry')
   e.expectEnd('the SearchResultEntry')
-  const bytes = list.buf.subarray(list.offset, list.end)
+  // A plain view, not subarray(): on a Buffer that would build a Buffer through the species lookup.
+  const bytes = new Uint8Array(list.buf.buffer, list.buf.byteOffset + list.offset, list.end - list.offset)
   if (isPlainAttributeList(list.buf, list.offset, list.end)) return new DecodedSearchResultEntry(objectName, bytes, undefined) as unknown as SearchResultEntry
   // The quick check was not sure: decode fully here, which throws the precise coded error with
   // offsets into the whole message, or accepts (e.g. non-ASCII attribute types).
