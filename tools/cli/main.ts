@@ -22,7 +22,7 @@ Options:
   --version       Print the version
   -h, --help      Show this help
 
-More commands (lint, conform) arrive with their issues; see README.md.`
+The conformance runner (conform) arrives with its issue; see README.md.`
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
   serve: { run: runServe, help: SERVE_HELP },
