@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js'
 import { BerError, LdapDecodeError } from '../errors.js'
 import { decodeAttributeList, encodeAttributeList, isPlainAttributeList } from './attribute-list.js'
 import { decodeMessage, encodeMessage } from './message.js'
+import { prng } from '../../test/fuzz/mutate.js'
 
 const utf8 = (s: string) => new TextEncoder().encode(s)
 const SAMPLE = [
@@ -15,20 +16,6 @@ const SAMPLE = [
 
 /** Values as plain octet arrays: our decoder hands out views of whatever buffer it was given. */
 const plain = (attributes: readonly { type: string; vals: readonly Uint8Array[] }[]) => attributes.map((a) => ({ type: a.type, vals: a.vals.map((v) => [...v]) }))
-
-/** sfc32, seeded: the same cases on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162
-  return () => {
-    const t = (((a + b) | 0) + d) | 0
-    d = (d + 1) | 0
-    a = b ^ (b >>> 9)
-    b = (c + (c << 3)) | 0
-    c = (c << 21) | (c >>> 11)
-    c = (c + t) | 0
-    return (t >>> 0) / 4294967296
-  }
-}
 
 describe('PartialAttributeList as content octets (RFC 4511 §4.1.7)', () => {
   it('round-trips, and asn1js reads what we encode', () => {
