@@ -2,6 +2,8 @@ import { SYNC_REQUEST_OID, encodeSyncRequestValue } from '../protocol/sync/index
 import { ResultCode } from '../protocol/ldap/result-codes.js'
 import { LdapClient, LdapResultError } from './client/index.js'
 import type { LdapClientOptions, SearchItem, SearchOperation } from './client/index.js'
+import { SessionAgreement, runWithHandshakeRetry } from './hooks/index.js'
+import type { HandshakeRetryOptions, SessionHooksOptions } from './hooks/index.js'
 import { MemoryStore } from './store/index.js'
 import { SyncSession } from './sync/index.js'
 import type { SyncEvent, SyncStep } from './sync/index.js'
@@ -15,6 +17,18 @@ export interface SyncreplConsumerOptions extends LdapClientOptions {
   readonly store?: ReplicaStore
   /** Issue StartTLS before binding (for ldap:// URLs). */
   readonly startTls?: boolean
+  /**
+   * Runs the 389-DS style session handshake before every sync search, on the same connection
+   * (consumer/hooks; docs/consumer.md "Session hooks"). A refusal makes `syncSearch` throw a
+   * HandshakeError and leaves the replica and cookie untouched.
+   */
+  readonly sessionHooks?: SessionHooksOptions
+}
+
+/** `connectAndSyncSearch`'s retry options; the backoff comes from `sessionHooks.backoff`. */
+export interface ConnectRetryOptions extends Omit<HandshakeRetryOptions, 'backoff'> {
+  /** Listens to every attempt's events (handshake events included) from the start. */
+  readonly onEvent?: (event: SyncEvent) => void
 }
 
 export interface SyncSearchOptions {
@@ -77,6 +91,7 @@ export class SyncreplConsumer {
   private session: SyncSession | undefined
   private params: SyncSearchOptions | undefined
   private cookie: Uint8Array | undefined
+  private agreement: SessionAgreement | undefined
   private readonly listeners = new Set<(event: SyncEvent) => void>()
 
   /** Use `SyncreplConsumer.connect()` (or a subclass's); the constructor takes a connected client. */
@@ -86,6 +101,60 @@ export class SyncreplConsumer {
   ) {}
 
   static async connect<T extends SyncreplConsumer>(this: new (client: LdapClient, store: ReplicaStore) => T, options: SyncreplConsumerOptions): Promise<T> {
+    // Hook options are checked before anything is sent.
+    const agreement = options.sessionHooks === undefined ? undefined : new SessionAgreement(options.sessionHooks)
+    return SyncreplConsumer.open(this, options, options.store ?? new MemoryStore(), agreement)
+  }
+
+  /**
+   * Connects and starts the sync search, retrying handshake failures by the §5.6 policy
+   * (389ds-session-hooks.md): busy waits, exponential backoff from `sessionHooks.backoff`
+   * (3 s doubling to 300 s by default) for 0x0E, 0x03, timeouts, lost connections and local
+   * refusals; a fatal failure is thrown at once. Each attempt uses a new connection; the hooks'
+   * agreement (init … destroy) spans them all. Resolves with the consumer whose search runs
+   * (poll it); on a final failure the store stays open for the caller.
+   *
+   * @example
+   * const c = await SyncreplConsumer.connectAndSyncSearch({ url, store, sessionHooks: { guid, data } }, { base })
+   * await c.poll()
+   */
+  static async connectAndSyncSearch<T extends SyncreplConsumer>(
+    this: new (client: LdapClient, store: ReplicaStore) => T,
+    options: SyncreplConsumerOptions,
+    search: SyncSearchOptions,
+    retry: ConnectRetryOptions = {},
+  ): Promise<T> {
+    const agreement = options.sessionHooks === undefined ? undefined : new SessionAgreement(options.sessionHooks)
+    const store = options.store ?? new MemoryStore()
+    const { onEvent, ...rest } = retry
+    try {
+      return await runWithHandshakeRetry(
+        async () => {
+          const consumer = await SyncreplConsumer.open(this, options, store, agreement)
+          if (onEvent !== undefined) consumer.onEvent(onEvent)
+          try {
+            await consumer.syncSearch(search)
+            return consumer
+          } catch (error) {
+            // Close the connection only: the store and the agreement serve the next attempt.
+            await consumer.client.close().catch(() => {})
+            throw error
+          }
+        },
+        { ...rest, ...(options.sessionHooks?.backoff === undefined ? {} : { backoff: options.sessionHooks.backoff }) },
+      )
+    } catch (error) {
+      await agreement?.destroy()
+      throw error
+    }
+  }
+
+  private static async open<T extends SyncreplConsumer>(
+    ctor: new (client: LdapClient, store: ReplicaStore) => T,
+    options: SyncreplConsumerOptions,
+    store: ReplicaStore,
+    agreement: SessionAgreement | undefined,
+  ): Promise<T> {
     const client = await LdapClient.connect(options.url, options)
     try {
       if (options.startTls) await client.startTls()
@@ -94,7 +163,8 @@ export class SyncreplConsumer {
       await client.close().catch(() => {})
       throw error
     }
-    const consumer = new this(client, options.store ?? new MemoryStore())
+    const consumer = new ctor(client, store)
+    consumer.agreement = agreement
     consumer.cookie = (await consumer.store.load()).cookie
     return consumer
   }
@@ -120,11 +190,17 @@ export class SyncreplConsumer {
     return this.store.load()
   }
 
-  /** Sends the sync search (resuming from the stored cookie unless `cookie` says otherwise). */
+  /**
+   * Sends the sync search (resuming from the stored cookie unless `cookie` says otherwise). With
+   * `sessionHooks`, the handshake runs first on this connection; when it does not succeed this
+   * throws its HandshakeError and sends no search, and the replica and cookie stay as they were
+   * (389ds-session-hooks.md §5.6).
+   */
   async syncSearch(options: SyncSearchOptions): Promise<number> {
     if (this.search !== undefined && !this.search.finished) throw new Error('A sync search is already running on this consumer; cancel it or poll it to its end first.')
-    this.params = options
     const cookie = options.cookie === null ? undefined : options.cookie ?? this.cookie
+    if (this.agreement !== undefined) await this.agreement.acquire(this.client, options.base, cookie, (e) => this.dispatch(e))
+    this.params = options
     return this.start(cookie)
   }
 
@@ -187,6 +263,8 @@ export class SyncreplConsumer {
           if (!all) return step
           break
         case 'done':
+          // §5.3 step 10: a refreshOnly sync is a whole session; release it (End, …3.5.5).
+          if ((this.params?.mode ?? 'refreshOnly') === 'refreshOnly') await this.agreement?.release(this.client, 'refreshOnlyDone', (e) => this.dispatch(e))
           return step
         case 'refreshRequired':
           this.start(step.cookie)
@@ -234,10 +312,20 @@ export class SyncreplConsumer {
     }
   }
 
+  /**
+   * Ends the session: End Replication first when a handshake-acquired session is still held
+   * (a persist search, or a refreshOnly that did not finish), then Unbind; then the hooks'
+   * destroy, then the store.
+   */
   async close(): Promise<void> {
     this.session?.abort()
+    await this.agreement?.release(this.client, 'close', (e) => this.dispatch(e))
     await this.client.close()
-    await this.store.close()
+    try {
+      await this.agreement?.destroy()
+    } finally {
+      await this.store.close()
+    }
   }
 
   private dispatch(event: SyncEvent): void {

@@ -85,9 +85,14 @@ export class LdapClient implements SearchOperationHost {
     return this.checked('bind', message) as OperationResult<BindResponse>
   }
 
-  /** An extended operation (RFC 4511 §4.12). Rejects with LdapResultError unless the result is success. */
-  async extended(name: string, value?: Uint8Array, controls?: readonly ControlInput[]): Promise<OperationResult<ExtendedResponse>> {
-    const message = await this.request({ kind: 'extendedRequest', requestName: name, requestValue: value }, controls, `extended ${name}`, 'extendedResponse', false)
+  /**
+   * An extended operation (RFC 4511 §4.12). Rejects with LdapResultError unless the result is
+   * success. `timeoutMs` overrides the client's time limit for this operation only (the session
+   * handshake waits `handshakeTimeoutMs`, 389's nsds5ReplicaTimeout).
+   */
+  async extended(name: string, value?: Uint8Array, controls?: readonly ControlInput[], options: { readonly timeoutMs?: number } = {}): Promise<OperationResult<ExtendedResponse>> {
+    const op: ProtocolOp = { kind: 'extendedRequest', requestName: name, requestValue: value }
+    const message = await this.request(op, controls, `extended ${name}`, 'extendedResponse', false, options.timeoutMs)
     return this.checked(`extended ${name}`, message) as OperationResult<ExtendedResponse>
   }
 
@@ -214,11 +219,10 @@ export class LdapClient implements SearchOperationHost {
 
   // Internals
 
-  private request(op: ProtocolOp, controls: readonly ControlInput[] | undefined, operation: string, expect: SinglePending['expect'], pauseOnResponse: boolean): Promise<LdapMessage> {
+  private request(op: ProtocolOp, controls: readonly ControlInput[] | undefined, operation: string, expect: SinglePending['expect'], pauseOnResponse: boolean, timeoutMs = this.options.timeoutMs): Promise<LdapMessage> {
     this.assertOpen()
     const messageId = this.allocateId()
     return new Promise((resolve, reject) => {
-      const timeoutMs = this.options.timeoutMs
       const timer =
         timeoutMs === undefined
           ? undefined

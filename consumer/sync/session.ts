@@ -6,6 +6,7 @@ import { ResultCode } from '../../protocol/ldap/result-codes.js'
 import { SYNC_DONE_OID, SYNC_INFO_OID, SYNC_STATE_OID, decodeSyncDoneValue, decodeSyncInfoValue, decodeSyncStateValue, formatSyncUuid, parseOpenLdapCookie } from '../../protocol/sync/index.js'
 import type { SyncInfoValue, SyncStateValue } from '../../protocol/sync/index.js'
 import type { ReplicaEntry, ReplicaTransaction } from '../types.js'
+import type { HandshakeEvent } from '../hooks/events.js'
 import { PackedEntry } from '../store/packed-entry.js'
 import { nextCookie } from './cookie-policy.js'
 import { SyncProtocolError } from './errors.js'
@@ -29,6 +30,8 @@ export type SyncEvent =
   | { readonly kind: 'cookie'; readonly cookie: Uint8Array }
   /** e-syncRefreshRequired (4096, RFC 4533 §3.8): the refresh was dropped and the search is sent again with `cookie` (or none). */
   | { readonly kind: 'refreshRequired'; readonly cookie: Uint8Array | undefined; readonly diagnosticMessage: string }
+  /** The session handshake before the search (consumer/hooks; SyncreplConsumer emits these, SyncSession never does). */
+  | HandshakeEvent
 
 export interface SyncSessionOptions {
   readonly mode: 'refreshOnly' | 'refreshAndPersist'

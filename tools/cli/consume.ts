@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util'
-import { FileStore, LdapClientError, LdapResultError, MemoryStore, SyncProtocolError, SyncreplConsumer, exportJson, exportLdif } from '../../consumer/index.js'
-import type { ReplicaStore } from '../../consumer/index.js'
+import { FileStore, HandshakeError, LdapClientError, LdapResultError, MemoryStore, SyncProtocolError, SyncreplConsumer, exportJson, exportLdif } from '../../consumer/index.js'
+import type { ReplicaStore, SessionHooksOptions } from '../../consumer/index.js'
+import { formatResponseCode } from '../../protocol/replsession/index.js'
 import { CliError } from './cli-error.js'
+import { describeHookPayload, hookOptions, HOOK_PARSE_OPTIONS } from './consume-hooks.js'
 
 export const CONSUME_HELP = `Usage: syncrepl-harness consume --url URL --base DN [options]
        syncrepl-harness consume --state DIR --dump ldif|json
@@ -28,9 +30,25 @@ Options:
   --dump FORMAT         With --state: print the stored replica as ldif or json and exit
   -h, --help            Show this help
 
+Session hooks (389-DS style handshake before the sync, on the same connection; any --hook-*
+option turns it on; in syncrepl the consumer plays the 389 supplier's hook role):
+  --hook-guid GUID      Payload format identifier sent in the Start request (needs data)
+  --hook-data TEXT      Payload data, as UTF-8 text
+  --hook-data-hex HEX   Payload data, as hex octets (instead of --hook-data)
+  --hook-data-nul       Append one NUL octet to the data, as 389 peers send C strings
+  --hook-on-unsupported fail|skip
+                        Provider without 2.16.840.1.113730.3.5.12: fail (default) or sync
+                        without the handshake, as 389 does
+  --hook-timeout SECONDS
+                        Wait this long for the handshake's answers (default 120)
+
 Exit codes: 0 synchronised (or dumped, or persist stopped by Ctrl-C); 1 the provider answered
 with an error result or the sync could not complete (timeout, connection lost); 2 usage error;
-3 the provider broke RFC 4533 (the session was ended, the store left as last committed).`
+3 the provider broke RFC 4533 (the session was ended, the store left as last committed);
+4 the session handshake did not succeed but may be retried later (0x0E backoff, 0x01 busy,
+0x03, a timeout, a lost connection); 5 the session handshake failed for good (0x0C disabled,
+another fatal code, no 3.5.12 under fail, an undecodable answer). After 4 and 5 no sync search
+was sent and the store is exactly as it was.`
 
 export async function runConsume(args: string[]): Promise<number> {
   let parsed
@@ -53,6 +71,7 @@ export async function runConsume(args: string[]): Promise<number> {
         progress: { type: 'boolean' },
         dump: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...HOOK_PARSE_OPTIONS,
       },
     })
   } catch (e) {
@@ -80,6 +99,8 @@ export async function runConsume(args: string[]): Promise<number> {
   const timeoutMs = v.timeout === undefined ? undefined : Number(v.timeout) * 1000
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliError(`--timeout takes a number of seconds above 0, not ${JSON.stringify(v.timeout)}.`, 2)
 
+  const sessionHooks: SessionHooksOptions | undefined = hookOptions(v)
+
   const store: ReplicaStore = v.state === undefined ? new MemoryStore() : await openStore(v.state)
   let consumer: SyncreplConsumer
   try {
@@ -89,6 +110,7 @@ export async function runConsume(args: string[]): Promise<number> {
       ...(v['bind-dn'] === undefined ? {} : { bindDn: v['bind-dn'] }),
       ...(v.password === undefined ? {} : { password: v.password }),
       ...(v['start-tls'] ? { startTls: true } : {}),
+      ...(sessionHooks === undefined ? {} : { sessionHooks }),
     })
   } catch (e) {
     await store.close()
@@ -98,7 +120,10 @@ export async function runConsume(args: string[]): Promise<number> {
   const counts = { entries: 0, deletes: 0 }
   const showProgress = v.progress === true || process.stderr.isTTY === true
   let lastDraw = 0
+  let handshake: string | undefined
   consumer.onEvent((e) => {
+    if (e.kind === 'handshakeAccepted') handshake = `handshake: READY; provider payload ${describeHookPayload(e.providerGuid, e.providerData)}`
+    if (e.kind === 'handshakeSkipped') handshake = 'handshake: skipped (the provider does not list 2.16.840.1.113730.3.5.12)'
     if (e.kind === 'entry') counts.entries++
     if (e.kind === 'delete') counts.deletes += e.uuids.length
     if (showProgress && Date.now() - lastDraw > 250) {
@@ -132,7 +157,8 @@ export async function runConsume(args: string[]): Promise<number> {
     const ok = outcome.kind === 'refreshDone' || outcome.resultCode === 0 || (mode === 'refreshAndPersist' && outcome.resultCode === 118)
     process.stdout.write(
       `${ok ? 'synchronised' : 'sync ended'}: ${replica.entries.size} entries held, ${counts.entries} received, ${counts.deletes} deleted in ${seconds} s` +
-        `${outcome.kind === 'done' && outcome.resultCode !== 0 ? `; result ${outcome.resultCode}${outcome.diagnosticMessage ? ` (${outcome.diagnosticMessage})` : ''}` : ''}\ncookie: ${cookie}\n`,
+        `${outcome.kind === 'done' && outcome.resultCode !== 0 ? `; result ${outcome.resultCode}${outcome.diagnosticMessage ? ` (${outcome.diagnosticMessage})` : ''}` : ''}\ncookie: ${cookie}\n` +
+        (handshake === undefined ? '' : `${handshake}\n`),
     )
     return ok ? 0 : 1
   } catch (e) {
@@ -153,6 +179,11 @@ async function openStore(dir: string): Promise<ReplicaStore> {
 }
 
 function reportFailure(e: unknown): number {
+  if (e instanceof HandshakeError) {
+    const code = e.code === undefined ? '' : `, ${e.codeName ?? 'code'} ${formatResponseCode(e.code)}`
+    process.stderr.write(`syncrepl-harness: session handshake failed (${e.reason}, phase ${e.phase}${code}, retry ${e.retry}): ${e.message}\n`)
+    return e.retryable ? 4 : 5
+  }
   if (e instanceof SyncProtocolError) {
     process.stderr.write(`syncrepl-harness: the provider broke RFC 4533 (${e.code}): ${e.message}\n`)
     return 3
