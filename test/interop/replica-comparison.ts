@@ -1,5 +1,5 @@
 /**
- * Compares a consumer's saved replica (python-consumer-process.ts) with what the provider's
+ * Compares a consumer's saved replica (test/support/python-replica.ts) with what the provider's
  * directory holds for the same search: entries by entryUUID; DNs RDN by RDN with each value's
  * matching rule (so case-insensitively for the naming attributes used here); attribute types
  * case-insensitively; values as sets of their bytes. Differences come back as sentences, so a
@@ -8,7 +8,7 @@
 import type { Directory } from '../../provider/index.js'
 import * as DN from '../../protocol/dn/index.js'
 import { parseFilter } from '../../protocol/ldap/filter-string.js'
-import type { ReplicaEntry, ReplicaState } from './python-consumer-process.js'
+import type { ReplicaEntry, ReplicaState } from '../support/python-replica.js'
 
 /** An entry in comparable form: DN text and type (lower case) → base64 of each value's bytes. */
 export interface ComparableEntry {

@@ -7,7 +7,7 @@
 import type { RunningScenario } from '../../../provider/scenario/index.js'
 import type { MessageSentEvent } from '../../../provider/server/events.js'
 import type { ComparableEntry } from '../../interop/replica-comparison.js'
-import type { ReplicaState } from '../../interop/python-consumer-process.js'
+import type { ReplicaState } from '../../support/python-replica.js'
 import type { LdapsearchExit } from './ldapsearch-session.js'
 import type { PythonEvent, PythonExit } from './python-session.js'
 
