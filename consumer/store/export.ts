@@ -17,8 +17,8 @@ import { StoreError } from './errors.js'
  * @example await writeFile('replica.ldif', exportLdif(await store.load()))
  */
 export function exportLdif(snapshot: ReplicaSnapshot): string {
-  const parts = ['version: 1\n',
-    `# syncrepl-harness replica: ${snapshot.entries.size} entries, cookie ${describeCookie(snapshot.cookie)}\n`]
+  // No `version: 1` line: slapadd 2.5 refuses it in every form, and the dump is meant to load.
+  const parts = [`# syncrepl-harness replica: ${snapshot.entries.size} entries, cookie ${describeCookie(snapshot.cookie)}\n`]
   for (const entry of treeOrder(snapshot.entries)) {
     const attributes = [...entry.attributes].map(([description, values]) => ({ description, values }))
     try {
