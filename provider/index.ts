@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs'
 import { DEFAULT_SUFFIX } from '../fixtures/index.js'
 import type { Seed } from '../fixtures/index.js'
 import { Directory, DirectoryError } from './directory/index.js'
+import { HandshakeService } from './handshake/service.js'
+import type { HandshakeLog } from './handshake/log.js'
+import type { SessionHookScript } from './handshake/types.js'
 import { ProviderEvents } from './server/events.js'
 import { ProviderServer } from './server/server.js'
 import type { TlsMaterial } from './server/server.js'
@@ -55,6 +58,12 @@ export interface ProviderOptions {
   readonly directory?: Directory
   /** Hooks into the server (the scenario runtime, provider/scenario). */
   readonly hooks?: ServerHooks
+  /**
+   * The 389-DS style session-hook handshake (docs/provider.md "Session hooks"): answer Start /
+   * End, advertise them, and (by default) refuse sync searches without an accepted handshake.
+   * Absent: no hooks.
+   */
+  readonly sessionHooks?: SessionHookScript
 }
 
 export interface Provider {
@@ -68,6 +77,14 @@ export interface Provider {
   readonly events: ProviderEvents
   /** The DN a simple bind accepts, if any. */
   readonly bindDn?: string
+  /** Every session-hook exchange and refused sync search so far (empty without `sessionHooks`). */
+  readonly handshakes: HandshakeLog
+  /**
+   * Replaces the session-hook script from now on (undefined: no hooks); `sequence` starts over.
+   *
+   * @throws HandshakeError HANDSHAKE_BAD_SCRIPT, leaving the script in force unchanged.
+   */
+  setSessionHooks(script: SessionHookScript | undefined): void
   /** Live connections, bytes queued for them, running operations. */
   stats(): { readonly connections: number; readonly queuedBytes: number; readonly operations: number }
   /** Ends every connection and the listener(s); resolves when everything is released. */
@@ -96,6 +113,8 @@ export async function createProvider(options: ProviderOptions = {}): Promise<Pro
   const syncOptions = options.sync ?? {}
   const engine = options.engineFactory?.(directory, syncOptions) ?? new SyncEngine(directory, syncOptions)
   const events = new ProviderEvents(() => clock().getTime())
+  // Checked before anything listens: a script that cannot work throws HANDSHAKE_BAD_SCRIPT here.
+  const handshake = new HandshakeService({ events, now: () => clock().getTime(), ...(options.sessionHooks === undefined ? {} : { script: options.sessionHooks }) })
   const bindDn = options.bindDn ?? (options.password === undefined ? undefined : directory.rootDn)
   const server = new ProviderServer({
     directory,
@@ -110,6 +129,7 @@ export async function createProvider(options: ProviderOptions = {}): Promise<Pro
     ...(options.startTls === undefined ? {} : { startTls: options.startTls }),
     ...(options.maxRequestSize === undefined ? {} : { maxRequestSize: options.maxRequestSize }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+    handshake,
   })
   let addresses
   try {
@@ -128,6 +148,8 @@ export async function createProvider(options: ProviderOptions = {}): Promise<Pro
     directory,
     events,
     ...(bindDn === undefined ? {} : { bindDn }),
+    handshakes: handshake.log,
+    setSessionHooks: (script) => handshake.setScript(script),
     stats: () => server.stats(),
     close: () => {
       closing ??= server.close().finally(() => events.end())
@@ -175,6 +197,23 @@ export function readTlsFiles(certPath: string, keyPath: string): TlsMaterial {
 
 export { Directory, DirectoryError } from './directory/index.js'
 export type { Change, ChangeEvent } from './directory/index.js'
+export { HandshakeError, HandshakeLog } from './handshake/index.js'
+export type {
+  Criterion,
+  DecodedPayload,
+  HandshakeErrorCode,
+  HandshakeFault,
+  HandshakeRecord,
+  HandshakeRequest,
+  HandshakeState,
+  HandshakeViolation,
+  MalformedVariant,
+  PayloadCodec,
+  RecvScript,
+  ReplyScript,
+  SessionHookAttempt,
+  SessionHookScript,
+} from './handshake/index.js'
 export { SyncEngine } from './sync/engine.js'
 export type { SyncEngineOptions } from './sync/engine.js'
 export { APACHEDS_2_0, DIALECTS, DS389_2_3, OPENLDAP_2_5, STRICT_RFC_4533, SyncEngineError, dialectByName } from './sync/index.js'
@@ -186,6 +225,8 @@ export type {
   CloseReason,
   ConnectionClosedEvent,
   ConnectionOpenedEvent,
+  HandshakeEvent,
+  HandshakeViolationEvent,
   MessageSentEvent,
   NoticeEvent,
   OperationEndedEvent,

@@ -5,6 +5,7 @@
  */
 import * as DN from '../protocol/dn/index.js'
 import { buildMessage } from './build-messages.js'
+import { buildSessionHooks } from './build-session-hooks.js'
 import { attributesOf, durationOf, valuesOf } from './build-values.js'
 import { asObject, booleanAt, numberAt, objectAt, soleKey, stringAt } from './checked-tree.js'
 import type { CheckedObject } from './checked-tree.js'
@@ -34,7 +35,7 @@ export interface StepInfo {
 }
 
 const TRIGGER_KEYS = ['time', 'connectionOpened', 'bind', 'syncRequest', 'entrySent', 'refreshDone', 'persistStarted', 'idle', 'after'] as const
-const ACTION_KEYS = ['add', 'modify', 'modDn', 'delete', 'generate', 'newcookie', 'refreshRequired', 'restart', 'setKnob', 'send', 'fault'] as const
+const ACTION_KEYS = ['add', 'modify', 'modDn', 'delete', 'generate', 'newcookie', 'refreshRequired', 'restart', 'setKnob', 'setSessionHooks', 'send', 'fault'] as const
 
 export function buildSteps(timeline: readonly unknown[] | undefined, ctx: TimelineContext): StepInfo[] {
   return (timeline ?? []).flatMap((raw, index) => {
@@ -165,6 +166,8 @@ function buildAction(raw: unknown, source: SourceRef, ctx: TimelineContext): { a
         action: { do: 'setKnob', source: positions.keyAt(v, knob), knob, value: knobValue as boolean | number | string },
         at: positions.keyAt(v, knob),
       }))
+    case 'setSessionHooks':
+      return one(v === undefined ? undefined : { do: 'setSessionHooks', source, hooks: buildSessionHooks(v, ctx) ?? {} })
     case 'send': {
       const message = buildMessage(v, positions)
       return one(message === undefined ? undefined : { do: 'send', source, message })

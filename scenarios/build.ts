@@ -6,6 +6,7 @@
 import { DEFAULT_SUFFIX } from '../fixtures/index.js'
 import * as DN from '../protocol/dn/index.js'
 import { buildSteps } from './build-timeline.js'
+import { buildSessionHooks } from './build-session-hooks.js'
 import { bytesOf, resultCodeOf } from './build-values.js'
 import { arrayAt, asObject, booleanAt, has, numberAt, objectAt, stringAt } from './checked-tree.js'
 import type { CheckedObject } from './checked-tree.js'
@@ -123,6 +124,7 @@ function buildProvider(p: CheckedObject | undefined, ctx: Context): ProviderSpec
     ...optional('tls', cert === undefined || key === undefined || tlsMode === undefined ? undefined : { cert, key, mode: tlsMode }),
     seed: numberAt(p, 'seed') ?? 1,
     ...optional('port', numberAt(p, 'port')),
+    ...optional('sessionHooks', buildSessionHooks(objectAt(p, 'sessionHooks'), ctx)),
   }
 }
 

@@ -51,6 +51,8 @@ export type ScenarioErrorCode =
   | 'SCENARIO_ACTION'
   /** Generator options that cannot work together. */
   | 'SCENARIO_GENERATE'
+  /** Session-hook settings that cannot work together (a reply GUID without data, a JSON field without the json codec…). */
+  | 'SCENARIO_HANDSHAKE'
 
 export interface ScenarioProblem {
   readonly code: ScenarioErrorCode

@@ -74,7 +74,70 @@ export interface ProviderSpec {
   readonly seed: number
   /** Listen port for `serve --scenario`; 0 = any free port. */
   readonly port?: number
+  /** The 389-DS style session-hook handshake (docs/provider.md "Session hooks"); absent = none. */
+  readonly sessionHooks?: SessionHooksSpec
 }
+
+// ---------------------------------------------------------------------------------------------
+// Session hooks (389ds-session-hooks.md §5.5). The data-only form of provider/handshake's
+// SessionHookScript (which adds function-valued predicates and reply data): the runtime passes
+// it through as it is, so the two must stay assignable.
+
+export interface SessionHooksSpec extends SessionHookAttemptSpec {
+  /** Default true: writing the block enables the handshake. */
+  readonly enabled?: boolean
+  /** List 3.5.12, 3.5.3, 3.5.5 and 3.5.4 in supportedExtension; default true. */
+  readonly advertise?: boolean
+  /** Refuse sync searches without an accepted handshake (53); default true. */
+  readonly required?: boolean
+  /** Per-attempt overrides: Start request N uses entry N-1 over the rest. */
+  readonly sequence?: readonly SessionHookAttemptSpec[]
+}
+
+export interface SessionHookAttemptSpec {
+  readonly recv?: SessionHookRecvSpec
+  readonly reply?: SessionHookReplySpec
+  /** An NSDS50_REPL_* code answered whatever recv and reply decided. */
+  readonly forceCode?: number
+  readonly fault?: SessionHookFaultSpec
+}
+
+export interface SessionHookRecvSpec {
+  readonly expectGuid?: string
+  readonly onGuidMismatch?: 'accept' | 'reject'
+  readonly onMissingPayload?: 'accept' | 'reject'
+  readonly codec?: 'cstring' | 'utf8' | 'json' | 'raw'
+  /** All must hold. */
+  readonly accept?: readonly SessionHookCriterionSpec[]
+  readonly rejectCode?: number
+  readonly reject?: boolean
+  readonly strictRuv?: boolean
+  readonly strictCsn?: boolean
+}
+
+export type SessionHookCriterionSpec =
+  | { readonly minVersion: string; readonly field?: string }
+  | { readonly exactVersion: string; readonly field?: string }
+  | { readonly schemaChecksum: string; readonly field?: string }
+  | { readonly field: string; readonly equals: string | number | boolean | null }
+
+export interface SessionHookReplySpec {
+  readonly guid?: string
+  readonly data?: Uint8Array
+  readonly appendNul?: boolean
+  readonly reject?: boolean
+  readonly includeRuv?: readonly string[]
+}
+
+export type SessionHookFaultSpec =
+  | { readonly delayMs: number }
+  | { readonly hang: true }
+  | { readonly disconnect: 'onRequest' | 'afterResponse' }
+  | {
+      readonly malformed: 'truncated' | 'guidWithoutData' | 'integerInsteadOfEnumerated' | 'noValue' | 'trailingGarbage' | 'unknownCode' | 'ruvAsSet'
+    }
+  | { readonly responseName: string }
+  | { readonly ldapResult: number; readonly message?: string }
 
 export interface ConsumerSpec {
   readonly base: string
@@ -167,6 +230,8 @@ export type ProviderAction =
   /** Drop every connection and empty the session log, as a provider restart does. */
   | { readonly do: 'restart'; readonly source: SourceRef }
   | { readonly do: 'setKnob'; readonly source: SourceRef; readonly knob: string; readonly value: boolean | number | string }
+  /** Replace the session-hook script from now on (its `sequence` starts over). */
+  | { readonly do: 'setSessionHooks'; readonly source: SourceRef; readonly hooks: SessionHooksSpec }
 
 /** Script mode: exact messages on the triggering connection, for the triggering sync search. */
 export interface SendAction {

@@ -173,6 +173,14 @@ describe('asn1js-built values decode with our decoders to the same fields', () =
     expect(toHex(encodeReplicationResponse(v))).toBe(toHex(bytes))
   })
 
+  it('Start request with an empty RUV SET: refused by default, read as [] with allowEmptyRuv', () => {
+    const v: StartReplicationRequest = { ...base, supplierRuv: [], dataGuid: 'g', data: utf8('d') }
+    const bytes = asn1Start(v)
+    expect(toHex(bytes)).toContain('3100')
+    expect(() => decodeStartReplicationRequest(bytes, { version: 2 })).toThrow(/empty/)
+    expect(decodeStartReplicationRequest(bytes, { version: 2, allowEmptyRuv: true })).toEqual(v)
+  })
+
   it.each(ends)('End request: %s', (_, v) => {
     const bytes = asn1End(v)
     expect(decodeEndReplicationRequest(bytes)).toEqual(v)

@@ -192,6 +192,15 @@ describe('StartReplicationRequest encoder: strict by default, broken on purpose'
     expect(caught(() => decode(bytes)).code).toBe('REPL_EMPTY_RUV')
   })
 
+  it('allowEmptyRuv reads an empty RUV SET as [] (the mock provider without strictRuv, §5.2); the SET itself stays required', () => {
+    const data = new TextEncoder().encode('d')
+    const bytes = encodeStartReplicationRequest({ ...base, supplierRuv: [], dataGuid: 'g', data }, { strict: false })
+    const v = decodeStartReplicationRequest(bytes, { version: 2, allowEmptyRuv: true })
+    expect({ ...v, data: new Uint8Array(v.data ?? []) }).toEqual({ ...base, supplierRuv: [], dataGuid: 'g', data })
+    const withoutSet = encodeStartReplicationRequest(base, { strict: false, omit: ['supplierRuv'] })
+    expect(caught(() => decodeStartReplicationRequest(withoutSet, { version: 2, allowEmptyRuv: true })).code).toBe('REPL_MISSING_MEMBER')
+  })
+
   it('ruvTag 0x30 sends the RUV as a SEQUENCE, which our decoder refuses (389 would accept it)', () => {
     const bytes = encodeStartReplicationRequest(base, { ruvTag: 0x30 })
     expect(toHex(bytes)).toBe(toHex(tlv(0x30, OID, TREE, tlv(0x30, os(RUV)), CSN_OS)))

@@ -72,6 +72,12 @@ export interface StartRequestEncodeOptions extends ReplEncodeOptions {
 export interface StartRequestDecodeOptions extends ReplDecodeOptions {
   /** The version the request arrived under (from its requestName, `startVersionOfRequestOid`). */
   readonly version: StartVersion
+  /**
+   * Accept a supplierRUV SET without elements (default false: REPL_EMPTY_RUV, as 389 answers
+   * DECODING_ERROR). The mock provider treats the RUV as opaque and only requires the SET to be
+   * present unless its `strictRuv` knob is on (389ds-session-hooks.md §5.2).
+   */
+  readonly allowEmptyRuv?: boolean
 }
 
 const WHAT = 'StartReplicationRequestValue'
@@ -163,7 +169,7 @@ export function decodeStartReplicationRequest(value: Uint8Array | undefined, opt
   )
   // 389 reads the RUV elements as binary bervals (no NUL rule) and parses them as text later.
   const supplierRuv = readStringList(r, Tag.Set, 'supplierRUV', false)
-  if (supplierRuv.length === 0) {
+  if (supplierRuv.length === 0 && options.allowEmptyRuv !== true) {
     throw new ReplSessionError(
       'REPL_EMPTY_RUV',
       `The supplierRUV SET at offset ${ruvAt} is empty; 389 refuses an RUV without elements (DECODING_ERROR), so at least \`{replicageneration} <id>\` is required.`,

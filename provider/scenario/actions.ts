@@ -1,6 +1,6 @@
 /**
  * What a step does, action by action, at the moment it fires: directory changes, provider
- * actions (newcookie, 4096, restart, setKnob), script sends and wire faults. Every write goes
+ * actions (newcookie, 4096, restart, setKnob, setSessionHooks), script sends and wire faults. Every write goes
  * into the target connection's one ordered FIFO synchronously, so it lands exactly where the
  * trigger fired in the byte stream.
  *
@@ -10,7 +10,7 @@
  */
 import { BerWriter } from '../../protocol/index.js'
 import { ResultCode } from '../../protocol/index.js'
-import type { Action, FaultAction, ProviderAction, ScriptMessage, SendAction } from '../../scenarios/types.js'
+import type { Action, FaultAction, ProviderAction, ScriptMessage, SendAction, SessionHooksSpec } from '../../scenarios/types.js'
 import type { Directory } from '../directory/index.js'
 import { writeSyncMessage } from '../server/encode-sync.js'
 import type { WireFault } from '../server/wire-faults.js'
@@ -37,6 +37,8 @@ export interface ActionHost {
   scriptSent(search: SearchState, message: ScriptMessage): void
   /** A line for the event log (connection 0: none). */
   notice(connectionId: number, message: string): void
+  /** Replaces the provider's session-hook script (throws HandshakeError for one that cannot work). */
+  setSessionHooks(hooks: SessionHooksSpec): void
 }
 
 export class ActionRunner {
@@ -55,6 +57,7 @@ export class ActionRunner {
       case 'refreshRequired':
       case 'restart':
       case 'setKnob':
+      case 'setSessionHooks':
         return this.provider(action, ctx)
       case 'send':
         return this.send(action, ctx)
@@ -99,6 +102,13 @@ export class ActionRunner {
           this.host.engine.setKnob(action.knob, action.value)
         } catch (error) {
           throw new ScenarioRuntimeError('SCENARIO_ACTION_FAILED', `setKnob was refused: ${error instanceof Error ? error.message : String(error)}`, action.source, { cause: error })
+        }
+        return
+      case 'setSessionHooks':
+        try {
+          this.host.setSessionHooks(action.hooks)
+        } catch (error) {
+          throw new ScenarioRuntimeError('SCENARIO_ACTION_FAILED', `setSessionHooks was refused: ${error instanceof Error ? error.message : String(error)}`, action.source, { cause: error })
         }
         return
       default: {

@@ -57,9 +57,9 @@ export async function startScenario(scenario: Scenario, options: StartScenarioOp
   const directory = startStep(scenario, 'The directory could not be built', () => buildDirectory(scenario, clock))
   const engine = startStep(scenario, 'The sync dialect could not be set up', () => new ScenarioSyncEngine(directory, scenario.provider.dialect, scenario.provider.knobs))
   const security = startStep(scenario, 'The TLS certificate or key could not be read', () => tlsOptions(scenario))
-  const timeline = new Timeline({ scenario, directory, engine, clock })
+  let provider: Provider | undefined
+  const timeline = new Timeline({ scenario, directory, engine, clock, setSessionHooks: (hooks) => provider?.setSessionHooks(hooks) })
   const spec = scenario.provider
-  let provider: Provider
   try {
     provider = await createProvider({
       directory,
@@ -69,6 +69,8 @@ export async function startScenario(scenario: Scenario, options: StartScenarioOp
       host: options.host ?? '127.0.0.1',
       port: options.port ?? spec.port ?? 0,
       ...(spec.bind === undefined ? { anonymous: true } : { bindDn: spec.bind.dn, password: spec.bind.password, anonymous: false }),
+      // The YAML form is the data-only subset of SessionHookScript, passed as it is.
+      ...(spec.sessionHooks === undefined ? {} : { sessionHooks: spec.sessionHooks }),
       ...security,
     })
   } catch (error) {

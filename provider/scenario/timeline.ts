@@ -12,7 +12,7 @@
  *   connection's FIFO: what the step writes follows it, and nothing of the engine's comes between.
  */
 import { SeededRandom } from '../../fixtures/generator/prng.js'
-import type { Action, Scenario, ScriptMessage, Step, Trigger } from '../../scenarios/types.js'
+import type { Action, Scenario, ScriptMessage, SessionHooksSpec, Step, Trigger } from '../../scenarios/types.js'
 import type { Directory } from '../directory/index.js'
 import type { ProviderEvents, RequestReceivedEvent, ScenarioErrorEvent } from '../server/events.js'
 import type { ServerHooks, Session, SyncSearchHandle } from '../server/session.js'
@@ -32,6 +32,8 @@ export interface TimelineOptions {
   readonly engine: ScenarioSyncEngine
   /** The provider's clock, for the log's times. */
   readonly clock: () => Date
+  /** The provider's `setSessionHooks` (the provider starts after the timeline is built). */
+  readonly setSessionHooks?: (hooks: SessionHooksSpec) => void
 }
 
 interface Firing {
@@ -80,6 +82,10 @@ export class Timeline {
       connections: () => this.connections.values(),
       scriptSent: (search, message) => this.observe(search, scriptSignificance(message, search), undefined),
       notice: (connectionId, message) => this.events?.emit({ type: 'notice', connectionId, message }),
+      setSessionHooks: (hooks) => {
+        if (options.setSessionHooks === undefined) throw new Error('This timeline runs without a provider to give session hooks to.')
+        options.setSessionHooks(hooks)
+      },
     })
     // The hooks run inside the server's request handling: whatever goes wrong in a step must
     // not reach it (a throw there would fail the client's operation or the process).

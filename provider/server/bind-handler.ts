@@ -27,6 +27,8 @@ import type { Session } from './session.js'
 
 export function handleBind(session: Session, messageId: number, request: BindRequest): void {
   session.boundDn = undefined
+  // 389ds-session-hooks.md §5.4: a new Bind resets the connection's handshake state to none.
+  session.config.handshake?.bound(session)
   const outcome = decide(session, request)
   if (outcome.resultCode === ResultCode.success && outcome.boundDn !== undefined) session.boundDn = outcome.boundDn
   session.reply(messageId, 'bind', outcome)

@@ -8,6 +8,7 @@
  */
 import type { LdapMessage, ProtocolError } from '../../protocol/index.js'
 import type { SourceRef } from '../../scenarios/types.js'
+import type { HandshakeRecord, HandshakeViolation } from '../handshake/types.js'
 import type { SyncMessage, SyncPhase } from '../sync/types.js'
 
 interface EventBase {
@@ -137,6 +138,21 @@ export interface ScenarioErrorEvent extends EventBase {
   readonly error: Error
 }
 
+/**
+ * A session-hook Start or End exchange was answered (or given up on: hang, disconnect) —
+ * 389ds-session-hooks.md §5.5; `provider.handshakes` keeps the same records.
+ */
+export interface HandshakeEvent extends EventBase {
+  readonly type: 'handshake'
+  readonly record: HandshakeRecord
+}
+
+/** A sync search was refused (53) for want of an accepted handshake: a violation by the consumer (§5.4). */
+export interface HandshakeViolationEvent extends EventBase {
+  readonly type: 'handshakeViolation'
+  readonly violation: HandshakeViolation
+}
+
 export type ProviderEvent =
   | ConnectionOpenedEvent
   | ConnectionClosedEvent
@@ -149,6 +165,8 @@ export type ProviderEvent =
   | NoticeEvent
   | ScenarioStepEvent
   | ScenarioErrorEvent
+  | HandshakeEvent
+  | HandshakeViolationEvent
 
 export type ProviderEventType = ProviderEvent['type']
 export type EventOfType<T extends ProviderEventType> = Extract<ProviderEvent, { type: T }>

@@ -1,5 +1,6 @@
 /**
- * Extended operations (RFC 4511 §4.12) — Cancel (RFC 3909) and StartTLS (RFC 4511 §4.14) — and
+ * Extended operations (RFC 4511 §4.12) — Cancel (RFC 3909), StartTLS (RFC 4511 §4.14) and, when
+ * enabled, the session-hook handshake's Start / End (provider/handshake) — and
  * the two requests that get no response: Abandon (§4.11) and Unbind (§4.3).
  */
 import { ResultCode } from '../../protocol/index.js'
@@ -15,6 +16,8 @@ export function handleExtended(session: Session, messageId: number, request: Ext
     case START_TLS_OID:
       return handleStartTls(session, messageId, request.requestValue)
     default:
+      // The session-hook handshake's Start / End (389ds-session-hooks.md §2), when enabled.
+      if (session.config.handshake?.extended(session, messageId, request) === true) return
       // fe_extended: slapd's answer for an OID it does not know.
       session.reply(messageId, 'extended', { resultCode: ResultCode.protocolError, diagnosticMessage: 'unsupported extended operation' })
   }

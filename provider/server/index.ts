@@ -11,6 +11,8 @@ export type {
   ConnectionClosedEvent,
   ConnectionOpenedEvent,
   EventOfType,
+  HandshakeEvent,
+  HandshakeViolationEvent,
   MessageSentEvent,
   NoticeEvent,
   OperationEndedEvent,
@@ -23,7 +25,7 @@ export type {
   ScenarioStepEvent,
   TlsStartedEvent,
 } from './events.js'
-export type { ServerConfig, ServerHooks, SyncEngineLike, SyncSearchHandle } from './session.js'
+export type { HandshakeHooks, ServerConfig, ServerHooks, SyncEngineLike, SyncSearchHandle } from './session.js'
 export type { WireFault, WriteUnits } from './wire-faults.js'
 export { writeSyncMessage, describeSyncMessage } from './encode-sync.js'
 export { CANCEL_OID, START_TLS_OID } from './root-dse.js'

@@ -25,6 +25,18 @@ describe('RootDse', () => {
     expect(ext(new RootDse({ suffixes: [], startTls: false }))).toEqual(['1.3.6.1.1.8'])
   })
 
+  it('reads further extensions at every search (the session-hook OIDs come and go), without duplicates', () => {
+    let more: string[] = []
+    const d = new RootDse({ suffixes: [], startTls: true, extensions: () => more })
+    const ext = (): unknown => d.project(['supportedExtension'], false)[0]?.vals
+    expect(ext()).toEqual(['1.3.6.1.1.8', START_TLS_OID])
+    more = ['2.16.840.1.113730.3.5.12', '1.3.6.1.1.8']
+    expect(ext()).toEqual(['1.3.6.1.1.8', START_TLS_OID, '2.16.840.1.113730.3.5.12'])
+    expect(d.matches(parseFilter('(supportedExtension=2.16.840.1.113730.3.5.12)'))).toBe(true)
+    more = []
+    expect(d.matches(parseFilter('(supportedExtension=2.16.840.1.113730.3.5.12)'))).toBe(false)
+  })
+
   it.each([
     ['(objectClass=*)', true],
     ['(objectclass=openldaprootdse)', true],

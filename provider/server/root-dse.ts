@@ -27,14 +27,23 @@ export interface RootDseOptions {
   readonly suffixes: readonly string[]
   /** Whether StartTLS is offered on this listener. */
   readonly startTls: boolean
+  /**
+   * Further supportedExtension values, read at every root DSE search (the session-hook
+   * handshake's OIDs, which a scenario may switch on and off while the provider runs).
+   */
+  readonly extensions?: () => readonly string[]
 }
 
 export class RootDse {
-  private readonly attributes: readonly RootAttribute[]
+  private readonly fixed: readonly RootAttribute[]
+  private readonly extensions: readonly string[]
+  private readonly moreExtensions: (() => readonly string[]) | undefined
 
   constructor(options: RootDseOptions) {
     const extensions = options.startTls ? [CANCEL_OID, START_TLS_OID] : [CANCEL_OID]
-    this.attributes = [
+    this.extensions = extensions
+    this.moreExtensions = options.extensions
+    this.fixed = [
       { type: 'objectClass', values: ['top', 'OpenLDAProotDSE'], operational: false },
       { type: 'structuralObjectClass', values: ['OpenLDAProotDSE'], operational: true },
       { type: 'namingContexts', values: options.suffixes, operational: true },
@@ -47,6 +56,14 @@ export class RootDse {
       { type: 'entryDN', values: [''], operational: true },
       { type: 'subschemaSubentry', values: ['cn=Subschema'], operational: true },
     ]
+  }
+
+  /** The attributes as they are now (supportedExtension may grow, see `RootDseOptions.extensions`). */
+  private get attributes(): readonly RootAttribute[] {
+    const more = this.moreExtensions?.() ?? []
+    if (more.length === 0) return this.fixed
+    const values = [...this.extensions, ...more.filter((oid) => !this.extensions.includes(oid))]
+    return this.fixed.map((a) => (a.type === 'supportedExtension' ? { ...a, values } : a))
   }
 
   /** The attributes a search with this attribute list returns (RFC 4511 §4.5.1.8, RFC 3673). */

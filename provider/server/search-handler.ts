@@ -48,6 +48,9 @@ export function handleSearch(session: Session, messageId: number, request: Searc
         diagnosticMessage: 'the mock provider supports the sync control with base, one and sub scopes only',
       })
     }
+    // 389ds-session-hooks.md §5.4: without an accepted handshake (when required), 53 and nothing else.
+    const refusal = session.config.handshake?.gateSyncSearch(session, messageId, request.baseObject)
+    if (refusal !== undefined) return void session.reply(messageId, 'searchDone', refusal)
     const syncRequest = { messageId, base, scope, filter: request.filter, attributes: request.attributes, sizeLimit: request.sizeLimit, sync, ...(session.boundDn === undefined ? {} : { bindDn: session.boundDn }) }
     void runSyncSearch(session, syncRequest)
     return

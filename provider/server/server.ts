@@ -8,7 +8,7 @@ import type { Directory } from '../directory/index.js'
 import type { ProviderEvents } from './events.js'
 import { LdapjsFront } from './ldapjs-front.js'
 import { RootDse } from './root-dse.js'
-import type { ServerConfig, ServerHooks, Session, SyncEngineLike } from './session.js'
+import type { HandshakeHooks, ServerConfig, ServerHooks, Session, SyncEngineLike } from './session.js'
 
 /** A certificate and its private key, PEM. */
 export interface TlsMaterial {
@@ -35,6 +35,8 @@ export interface ProviderServerOptions {
   readonly maxRequestSize?: number
   /** A scenario runtime's hooks (provider/scenario). */
   readonly hooks?: ServerHooks
+  /** The session-hook handshake (provider/handshake). */
+  readonly handshake?: HandshakeHooks
 }
 
 export interface ListeningAddress {
@@ -60,6 +62,7 @@ export class ProviderServer {
       anonymous: options.anonymous ?? false,
       maxRequestSize: options.maxRequestSize ?? 4 * 1024 * 1024,
       ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+      ...(options.handshake === undefined ? {} : { handshake: options.handshake }),
       ...(options.bindDn === undefined ? {} : { bindDn: options.bindDn }),
       ...(password === undefined ? {} : { password: typeof password === 'string' ? Buffer.from(password, 'utf8') : password }),
       ...(options.startTls === undefined ? {} : { startTls: createSecureContext({ cert: options.startTls.cert, key: options.startTls.key }) }),
@@ -74,13 +77,15 @@ export class ProviderServer {
     const { tls, startTls } = this.options
     const suffixes = this.options.directory.suffixes.map((s) => DN.format(s))
     const plainFirst = tls === undefined || startTls !== undefined
+    const handshake = this.options.handshake
+    const extensions = (): readonly string[] => handshake?.advertised() ?? []
     const main = plainFirst
-      ? this.front(new RootDse({ suffixes, startTls: startTls !== undefined }), undefined)
-      : this.front(new RootDse({ suffixes, startTls: false }), tls)
+      ? this.front(new RootDse({ suffixes, startTls: startTls !== undefined, extensions }), undefined)
+      : this.front(new RootDse({ suffixes, startTls: false, extensions }), tls)
     const mainPort = await main.listen(this.host, this.options.port ?? 0)
     const mainAddress = { url: `${plainFirst ? 'ldap' : 'ldaps'}://${this.hostForUrl()}:${mainPort}`, port: mainPort }
     if (!plainFirst || tls === undefined) return { main: mainAddress }
-    const second = this.front(new RootDse({ suffixes, startTls: false }), tls)
+    const second = this.front(new RootDse({ suffixes, startTls: false, extensions }), tls)
     const ldapsPort = await second.listen(this.host, 0)
     return { main: mainAddress, ldaps: { url: `ldaps://${this.hostForUrl()}:${ldapsPort}`, port: ldapsPort } }
   }

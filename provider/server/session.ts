@@ -5,7 +5,7 @@
  */
 import type { SecureContext } from 'node:tls'
 import { BerWriter } from '../../protocol/ber/index.js'
-import type { ControlInput } from '../../protocol/index.js'
+import type { ControlInput, ExtendedRequest } from '../../protocol/index.js'
 import type { Directory } from '../directory/index.js'
 import type { SyncMessage, SyncOperation, SyncPhase, SyncSearchRequest } from '../sync/types.js'
 import type { LdapConnection } from './connection.js'
@@ -53,6 +53,22 @@ export interface ServerHooks {
   syncPersistStarted?(search: SyncSearchHandle): void
 }
 
+/**
+ * The session-hook handshake (provider/handshake, 389ds-session-hooks.md §5.4), as the server
+ * consults it: extra root DSE extensions, the Start / End extended operations, the gate in front
+ * of every sync search, and the reset a Bind causes. None of these may throw.
+ */
+export interface HandshakeHooks {
+  /** OIDs to list in supportedExtension now (after Cancel and StartTLS). */
+  advertised(): readonly string[]
+  /** Answers the request if it is one of the handshake's and returns true; false leaves it to the server. */
+  extended(session: Session, messageId: number, request: ExtendedRequest): boolean
+  /** Before a sync search runs: the SearchResultDone to refuse it with, or undefined to let it run. */
+  gateSyncSearch(session: Session, messageId: number, base: string): ResultInput | undefined
+  /** A BindRequest arrived: the connection's handshake state goes back to `none`. */
+  bound(session: Session): void
+}
+
 export interface ServerConfig {
   readonly directory: Directory
   readonly engine: SyncEngineLike
@@ -67,6 +83,7 @@ export interface ServerConfig {
   /** Largest request accepted, in octets. */
   readonly maxRequestSize: number
   readonly hooks?: ServerHooks
+  readonly handshake?: HandshakeHooks
 }
 
 export class Session {

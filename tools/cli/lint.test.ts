@@ -27,7 +27,7 @@ describe('syncrepl-harness lint', () => {
   it('is the built command: says "N files OK" and exits 0 for clean files and directories', () => {
     const r = spawnSync(process.execPath, [BIN, 'lint', 'test/scenarios/good', 'test/scenarios/good/minimal.yaml'], { encoding: 'utf8' })
     expect(r.stderr).toBe('')
-    expect(r.stdout).toBe('5 files OK\n')
+    expect(r.stdout).toBe('6 files OK\n')
     expect(r.status).toBe(0)
   })
 

@@ -213,6 +213,10 @@ export function logLine(event: ProviderEvent, level: 'quiet' | 'normal' | 'verbo
       return `${c} ${describeStep(event)}`
     case 'scenarioError':
       return `${c} scenario error ${event.code}: ${event.error.message}`
+    case 'handshake':
+      return `${c} session-hook ${event.record.kind} #${event.record.messageId}: ${event.record.codeLabel}${event.record.response === undefined ? ' (not sent)' : ''}; ${event.record.reason}`
+    case 'handshakeViolation':
+      return `${c} handshake violation: ${event.violation.message}`
     default: {
       const never: never = event
       return String(never)
