@@ -19,12 +19,13 @@ import type { Scenario } from '../../scenarios/types.js'
 import { requirePeers, skipInterop } from '../interop/peers.js'
 import type { ExamplePlan } from './examples-support/plan-types.js'
 import { DIALECT_PLANS } from './examples-support/plans-dialects.js'
+import { HANDSHAKE_PLANS } from './examples-support/plans-handshake.js'
 import { OPENLDAP_PLANS } from './examples-support/plans-openldap.js'
 import { consumerOf, runLdapsearch, runPython } from './examples-support/run-example.js'
 import type { RunEvidence } from './examples-support/run-example.js'
 
 const EXAMPLES = fileURLToPath(new URL('../../scenarios/examples/', import.meta.url))
-const PLANS: readonly ExamplePlan[] = [...OPENLDAP_PLANS, ...DIALECT_PLANS]
+const PLANS: readonly ExamplePlan[] = [...OPENLDAP_PLANS, ...DIALECT_PLANS, ...HANDSHAKE_PLANS]
 const FILES = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')).sort()
 // Loaded before the tests are defined, so that each example gets a test for exactly its modes.
 const SCENARIOS = new Map<string, Scenario>(await Promise.all(FILES.map(async (f) => [f, await loadScenarioFile(join(EXAMPLES, f))] as const)))
