@@ -32,7 +32,9 @@ interface Run {
 /** Runs ldapsearch; `whileRunning` may act (e.g. write changes) once the refresh has been printed. */
 async function ldapsearch(url: string, args: string[], whileRunning?: () => Promise<void>): Promise<Run> {
   const child = spawn('ldapsearch', ['-x', '-H', url, '-D', ROOT, '-w', PASSWORD, '-b', 'dc=example,dc=com', ...args])
-  const exited = once(child, 'exit')
+  // 'close', not 'exit': 'exit' can come before the last stdout chunk has been read, and the
+  // comparison then sees ldapsearch's output cut short (the flake this test used to have).
+  const exited = once(child, 'close')
   let stdout = ''
   let stderr = ''
   let refreshed: () => void = () => {}

@@ -64,7 +64,8 @@ describe('syncrepl-harness serve', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/# numEntries: 10/)
     expect(r.stdout).toMatch(/# SyncDone control refreshDeletes=1/)
-    const exited = once(s.child, 'exit')
+    // 'close', not 'exit': the last output chunk may still be unread when 'exit' fires.
+    const exited = once(s.child, 'close')
     s.child.kill('SIGINT')
     const [code] = await exited
     expect(code).toBe(0)
@@ -102,7 +103,8 @@ describe('syncrepl-harness serve', () => {
       expect(errors).toMatch(/scenario error SCENARIO_ACTION_FAILED: .*steps\.yaml:11:9: The delete of "uid=nobody,ou=people,dc=example,dc=com" was refused/)
       expect(errors).toContain(`step 2 fired (after "greet" (connection 1)) at ${file}:9:5`)
       client.close()
-      const exited = once(s.child, 'exit')
+      // 'close', not 'exit': the last output chunk may still be unread when 'exit' fires.
+    const exited = once(s.child, 'close')
       s.child.kill('SIGINT')
       expect((await exited)[0]).toBe(0)
       expect(s.output()).toMatch(/Stopped\.\n$/)
