@@ -18,24 +18,8 @@ export const toHex = (b: Uint8Array | undefined): string | undefined => (b === u
 
 export const BASE = 'dc=example,dc=com'
 /** §2.7's inputs: replica generation and CSN (0x65a0c200 s = this clock, replica ID 1). */
-export const GENERATION_2_7 = '65a0c1d2000000010000'
+export { GENERATION_2_7, READY_2_7, START_2_7 } from '../fixtures/389ds-handshake.js'
 export const CLOCK_2_7 = 0x65a0c200 * 1000
-
-/** §2.7: NSDS90 Start request value, incremental, `dc=example,dc=com`, GUID test-guid, data `test-data\0`. 136 bytes. */
-export const START_2_7 = hexBytes(`
-30 81 85 04 17 32 2e 31 36 2e 38 34 30 2e 31 2e 31 31 33 37 33 30 2e 33
-2e 36 2e 31 04 11 64 63 3d 65 78 61 6d 70 6c 65 2c 64 63 3d 63 6f 6d 31
-2a 04 28 7b 72 65 70 6c 69 63 61 67 65 6e 65 72 61 74 69 6f 6e 7d 20 36
-35 61 30 63 31 64 32 30 30 30 30 30 30 30 31 30 30 30 30 04 14 36 35 61
-30 63 32 30 30 30 30 30 30 30 30 30 31 30 30 30 30 04 09 74 65 73 74 2d
-67 75 69 64 04 0a 74 65 73 74 2d 64 61 74 61 00`)
-
-/** §2.7: NSDS90 READY response value with the consumer RUV and `test-reply-guid` / `test-reply-data\0`. 84 bytes. */
-export const READY_2_7 = hexBytes(`
-30 52 0a 01 00 30 2a 04 28 7b 72 65 70 6c 69 63 61 67 65 6e 65 72 61 74
-69 6f 6e 7d 20 36 35 61 30 63 31 64 32 30 30 30 30 30 30 30 31 30 30 30
-30 04 0f 74 65 73 74 2d 72 65 70 6c 79 2d 67 75 69 64 04 10 74 65 73 74
-2d 72 65 70 6c 79 2d 64 61 74 61 00`)
 
 /** An opaque (non-OpenLDAP) cookie, so the Start's CSN comes from the clock. */
 export const STORED_COOKIE = bytes('389-cookie-0001')

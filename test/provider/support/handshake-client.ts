@@ -9,31 +9,20 @@ import { ReplOid, encodeEndReplicationRequest, encodeStartReplicationRequest } f
 import type { StartReplicationRequest } from '../../../protocol/replsession/index.js'
 import type { Provider } from '../../../provider/index.js'
 import { RawLdapClient } from './raw-client.js'
+import { READY_2_7, RUV_2_7, START_2_7 } from '../../fixtures/389ds-handshake.js'
 
 export const ADMIN = 'cn=admin,dc=example,dc=com'
 export const BASE = 'dc=example,dc=com'
-export const RUV = '{replicageneration} 65a0c1d2000000010000'
+export const RUV = RUV_2_7
 export const SYNC_OID = '1.3.6.1.4.1.4203.1.9.1.1'
 
 export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'))
 export const toHex = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString('hex'))
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
-/** 389ds-session-hooks.md §2.7: the 136-byte NSDS90 Start request value, copied as printed. */
-export const START_136 = hex(`
-30 81 85 04 17 32 2e 31 36 2e 38 34 30 2e 31 2e 31 31 33 37 33 30 2e 33
-2e 36 2e 31 04 11 64 63 3d 65 78 61 6d 70 6c 65 2c 64 63 3d 63 6f 6d 31
-2a 04 28 7b 72 65 70 6c 69 63 61 67 65 6e 65 72 61 74 69 6f 6e 7d 20 36
-35 61 30 63 31 64 32 30 30 30 30 30 30 30 31 30 30 30 30 04 14 36 35 61
-30 63 32 30 30 30 30 30 30 30 30 30 31 30 30 30 30 04 09 74 65 73 74 2d
-67 75 69 64 04 0a 74 65 73 74 2d 64 61 74 61 00`)
-
-/** §2.7: the 84-byte READY response value with RUV and reply payload. */
-export const READY_84 = `
-30 52 0a 01 00 30 2a 04 28 7b 72 65 70 6c 69 63 61 67 65 6e 65 72 61 74
-69 6f 6e 7d 20 36 35 61 30 63 31 64 32 30 30 30 30 30 30 30 31 30 30 30
-30 04 0f 74 65 73 74 2d 72 65 70 6c 79 2d 67 75 69 64 04 10 74 65 73 74
-2d 72 65 70 6c 79 2d 64 61 74 61 00`.replace(/\s+/g, '')
+/** 389ds-session-hooks.md §2.7: the 136-byte Start request value and the 84-byte READY value (hex). */
+export const START_136 = START_2_7
+export const READY_84 = Buffer.from(READY_2_7).toString('hex')
 
 /** §2.7's reply inputs: with these, a READY answer is READY_84. */
 export const REPLY_389 = { guid: 'test-reply-guid', data: 'test-reply-data', appendNul: true, includeRuv: [RUV] }
