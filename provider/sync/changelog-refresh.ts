@@ -10,7 +10,7 @@ import { ResultCode } from '../../protocol/ldap/result-codes.js'
 import { selectAttributes } from '../directory/index.js'
 import type { RetroChangelogRecord } from '../directory/index.js'
 import type { ChangelogSession } from './changelog-cookie.js'
-import { EntryLimit, SIZE_LIMIT_EXCEEDED, addMessage, inContent, matching, missingBase, withheld } from './refresh-phases.js'
+import { EntryLimit, addMessage, contentAdds, inContent, missingBase, withheld } from './refresh-phases.js'
 import type { PlanBase, RefreshEnd } from './refresh-phases.js'
 import type { SyncMessage } from './types.js'
 
@@ -41,14 +41,7 @@ export function* changelogRefresh(plan: ChangelogPlan): Generator<SyncMessage, R
       }
       const selection = selectAttributes(request.attributes)
       const limit = new EntryLimit(request.sizeLimit)
-      for (const entry of matching(plan)) {
-        if (withheld(plan, entry)) continue
-        if (!limit.take()) {
-          yield SIZE_LIMIT_EXCEEDED
-          return
-        }
-        yield addMessage(plan, entry, selection)
-      }
+      if (!(yield* contentAdds(plan, selection, limit))) return
       yield end(plan, persist, verdict.kind === 'compatInitial')
       return
     }

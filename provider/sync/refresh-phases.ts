@@ -100,6 +100,22 @@ export function* presentList(plan: PlanBase): Generator<SyncMessage> {
  * refreshDelete / refreshPresent with the cookie and refreshDone TRUE (rfc4533.md §3.8 e), or
  * ApacheDS's newcookie.
  */
+/**
+ * Every matching entry of the content as `add` (initial content, any dialect), the size limit
+ * counted; returns false when the limit cut it short (the sizeLimitExceeded Done was yielded).
+ */
+export function* contentAdds(plan: PlanBase, selection: AttributeSelection, limit: EntryLimit): Generator<SyncMessage, boolean> {
+  for (const entry of matching(plan)) {
+    if (withheld(plan, entry)) continue
+    if (!limit.take()) {
+      yield SIZE_LIMIT_EXCEEDED
+      return false
+    }
+    yield addMessage(plan, entry, selection)
+  }
+  return true
+}
+
 export function terminator(plan: PlanBase, persist: boolean, deletePhase: boolean, cookie: Uint8Array): SyncMessage {
   if (!persist) return { kind: 'done', resultCode: 0, diagnosticMessage: '', syncDone: { kind: 'syncDone', cookie, refreshDeletes: deletePhase } }
   if (plan.knobs.persistRefreshEnd === 'newcookie') return { kind: 'info', info: { kind: 'newcookie', cookie } }

@@ -7,7 +7,7 @@ import type { AttributeSelection } from '../directory/index.js'
 import { replyCookie } from './cookie-state.js'
 import type { CookieState } from './cookie-state.js'
 import { journalReplay } from './journal-replay.js'
-import { EntryLimit, SIZE_LIMIT_EXCEEDED, addMessage, deleteEntryMessage, inContent, matching, missingBase, presentList, terminator, withheld } from './refresh-phases.js'
+import { EntryLimit, SIZE_LIMIT_EXCEEDED, addMessage, contentAdds, deleteEntryMessage, inContent, matching, missingBase, presentList, terminator, withheld } from './refresh-phases.js'
 import type { PlanBase, RefreshEnd } from './refresh-phases.js'
 import type { SyncMessage } from './types.js'
 
@@ -158,14 +158,7 @@ function* upToDate(plan: RefreshPlan, persist: boolean): Generator<SyncMessage> 
 
 /** Every matching entry as add, then the terminator (traces a, f2, f4, f5, f6, f7, f8, f10). */
 export function* initialContent(plan: RefreshPlan, persist: boolean, selection: AttributeSelection, limit: EntryLimit, refreshDeletes: boolean): Generator<SyncMessage> {
-  for (const entry of matching(plan)) {
-    if (withheld(plan, entry)) continue
-    if (!limit.take()) {
-      yield SIZE_LIMIT_EXCEEDED
-      return
-    }
-    yield addMessage(plan, entry, selection)
-  }
+  if (!(yield* contentAdds(plan, selection, limit))) return
   yield terminator(plan, persist, refreshDeletes, replyCookie(plan.cookie, plan.directory.sid, plan.snapshot))
 }
 
