@@ -24,14 +24,8 @@ export type PayloadCodec = 'cstring' | 'utf8' | 'json' | 'raw'
 /** A JSON scalar, for `{ field, equals }`. */
 export type JsonScalar = string | number | boolean | null
 
-/** The Start request as the recv stage, predicates and a reply `data` function see it. */
-export interface HandshakeRequest {
-  readonly connectionId: number
-  readonly messageId: number
-  /** Provider-wide count of Start requests, 1-based (what `sequence` is indexed by). */
-  readonly attempt: number
-  /** 1 = …3.5.3, 2 = …3.5.12. */
-  readonly version: 1 | 2
+/** The members of a Start request value, as both the recv stage and the handshake log keep them. */
+export interface StartRequestFields {
   readonly requestOid: string
   /** Absent when the request value did not decode. */
   readonly protocolOid?: string
@@ -42,6 +36,16 @@ export interface HandshakeRequest {
   readonly csn?: string
   readonly supplierRuv?: readonly string[]
   readonly referralUrls?: readonly string[]
+}
+
+/** The Start request as the recv stage, predicates and a reply `data` function see it. */
+export interface HandshakeRequest extends StartRequestFields {
+  readonly connectionId: number
+  readonly messageId: number
+  /** Provider-wide count of Start requests, 1-based (what `sequence` is indexed by). */
+  readonly attempt: number
+  /** 1 = …3.5.3, 2 = …3.5.12. */
+  readonly version: 1 | 2
   readonly guid?: string
   readonly data?: Uint8Array
 }
@@ -212,7 +216,7 @@ export interface SentResponse {
 }
 
 /** One Start or End exchange, as `provider.handshakes` keeps it and the `handshake` event carries it. */
-export interface HandshakeRecord {
+export interface HandshakeRecord extends StartRequestFields {
   readonly kind: 'start' | 'end'
   readonly connectionId: number
   readonly messageId: number
@@ -222,16 +226,8 @@ export interface HandshakeRecord {
   readonly answeredAt: number
   /** Start: the provider-wide attempt number, 1-based. */
   readonly attempt?: number
-  readonly requestOid: string
   /** Start: 1 (…3.5.3) or 2 (…3.5.12). */
   readonly version?: 1 | 2
-  readonly protocolOid?: string
-  readonly isTotal: boolean
-  /** replicatedTree. */
-  readonly base?: string
-  readonly csn?: string
-  readonly supplierRuv?: readonly string[]
-  readonly referralUrls?: readonly string[]
   /** The consumer's payload (pre hook). */
   readonly payload?: PayloadRecord
   /** Elements after the last member of the Start value, which 389 ignores (and so does the provider). */
