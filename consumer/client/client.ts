@@ -8,7 +8,7 @@ import {
   encodeMessage,
 } from '../../protocol/index.js'
 import type { BindResponse, ControlInput, ExtendedResponse, LdapMessage, ProtocolOp } from '../../protocol/index.js'
-import { LdapClientError, LdapResultError } from './errors.js'
+import { LdapClientError, LdapResultError, successOrThrow } from './errors.js'
 import { MessageIds } from './message-ids.js'
 import type { Pending, SinglePending } from './pending.js'
 import { SearchOperation } from './search-operation.js'
@@ -82,7 +82,7 @@ export class LdapClient implements SearchOperationHost {
     const bytes = typeof password === 'string' ? Buffer.from(password, 'utf8') : password
     const op: ProtocolOp = { kind: 'bindRequest', version: 3, name: dn, authentication: { kind: 'simple', password: bytes } }
     const message = await this.request(op, controls, 'bind', 'bindResponse', false)
-    return this.checked('bind', message) as OperationResult<BindResponse>
+    return successOrThrow<BindResponse>('bind', message)
   }
 
   /**
@@ -93,7 +93,7 @@ export class LdapClient implements SearchOperationHost {
   async extended(name: string, value?: Uint8Array, controls?: readonly ControlInput[], options: { readonly timeoutMs?: number } = {}): Promise<OperationResult<ExtendedResponse>> {
     const op: ProtocolOp = { kind: 'extendedRequest', requestName: name, requestValue: value }
     const message = await this.request(op, controls, `extended ${name}`, 'extendedResponse', false, options.timeoutMs)
-    return this.checked(`extended ${name}`, message) as OperationResult<ExtendedResponse>
+    return successOrThrow<ExtendedResponse>(`extended ${name}`, message)
   }
 
   /**
@@ -233,12 +233,6 @@ export class LdapClient implements SearchOperationHost {
       this.pending.set(messageId, { kind: 'single', operation, expect, resolve, reject, timer, pauseOnResponse })
       this.send(messageId, op, controls)
     })
-  }
-
-  private checked(operation: string, message: LdapMessage): OperationResult<ProtocolOp> {
-    const op = message.op as BindResponse | ExtendedResponse
-    if (op.resultCode !== ResultCode.success) throw new LdapResultError(operation, op, message)
-    return { response: op, message }
   }
 
   private assertOpen(): void {

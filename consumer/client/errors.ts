@@ -1,5 +1,6 @@
-import { resultCodeName } from '../../protocol/index.js'
-import type { LdapMessage } from '../../protocol/index.js'
+import { ResultCode, resultCodeName } from '../../protocol/index.js'
+import type { BindResponse, ExtendedResponse, LdapMessage } from '../../protocol/index.js'
+import type { OperationResult } from './client-options.js'
 
 /**
  * Why a client operation failed without an LDAP result from the server. The codes are stable so
@@ -76,4 +77,11 @@ export class LdapResultError extends Error {
     this.operation = operation
     this.response = response
   }
+}
+
+/** The response of a single-result operation (Bind, Extended) when it succeeded; an LdapResultError otherwise. */
+export function successOrThrow<R extends BindResponse | ExtendedResponse>(operation: string, message: LdapMessage): OperationResult<R> {
+  const op = message.op as R
+  if (op.resultCode !== ResultCode.success) throw new LdapResultError(operation, op, message)
+  return { response: op, message }
 }
