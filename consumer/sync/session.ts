@@ -148,8 +148,9 @@ export class SyncSession {
         const previous = tx.get(uuid)
         if (previous !== undefined && !sameDn(previous.dn, entry.objectName) && entry.objectName !== '') {
           tx.rebaseDescendants(previous.dn, entry.objectName)
-          // Named members, not a spread: a stored entry may keep its attributes behind a getter.
-          tx.put({ uuid, dn: entry.objectName, attributes: previous.attributes })
+          // The stored entry under its new DN; attributes unchanged (a stored PackedEntry keeps
+          // its buffer, anything else is passed by named members: a spread would lose a getter).
+          tx.put(previous instanceof PackedEntry ? previous.withDn(entry.objectName) : { uuid, dn: entry.objectName, attributes: previous.attributes })
         }
         this.present.add(uuid)
         if (this.wantsEntryEvents()) this.emit(entryEvent(uuid, entry.objectName, 'present', () => previous?.attributes ?? new Map()))
