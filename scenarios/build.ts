@@ -6,6 +6,7 @@
 import { DEFAULT_SUFFIX } from '../fixtures/index.js'
 import * as DN from '../protocol/dn/index.js'
 import { buildSteps } from './build-timeline.js'
+import { buildConformance } from './build-conformance.js'
 import { buildSessionHooks } from './build-session-hooks.js'
 import { bytesOf, resultCodeOf } from './build-values.js'
 import { arrayAt, asObject, booleanAt, has, numberAt, objectAt, stringAt } from './checked-tree.js'
@@ -45,6 +46,8 @@ export function buildScenario(tree: unknown, source: SourceRef, positions: TreeP
   // Modes with an invalid item are not known; judging triggers by the valid rest would only echo that problem.
   const modesKnown = consumerObject !== undefined && !(arrayAt(consumerObject, 'modes') ?? []).includes(undefined)
   checkTimeline(steps, modesKnown ? consumer?.modes : undefined, problems)
+  const timeline = steps.filter((s) => s.trigger !== undefined).map((s) => s.step)
+  const conformance = objectAt(root, 'conformance')
   return {
     source,
     meta: buildMeta(root),
@@ -52,7 +55,8 @@ export function buildScenario(tree: unknown, source: SourceRef, positions: TreeP
     provider: buildProvider(objectAt(root, 'provider'), ctx),
     ...optional('consumer', consumer),
     ...optional('expect', expect === undefined ? undefined : buildExpect(expect)),
-    timeline: steps.filter((s) => s.trigger !== undefined).map((s) => s.step),
+    ...optional('conformance', conformance === undefined ? undefined : buildConformance(root, conformance, timeline, { positions, problems })),
+    timeline,
   }
 }
 

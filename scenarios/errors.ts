@@ -43,6 +43,8 @@ export type ScenarioErrorCode =
   | 'SCENARIO_LDIF'
   /** A dialect knob name that does not exist, or a value of the wrong kind for it. */
   | 'SCENARIO_KNOB'
+  /** A conformance block that cannot work: a run or step named but missing, a case without rfcSection… */
+  | 'SCENARIO_CONFORMANCE'
   /** Two steps with the same name. */
   | 'SCENARIO_DUPLICATE_STEP'
   /** A trigger that names no step or can never fire in this scenario. */

@@ -29,6 +29,8 @@ export interface Scenario {
   /** The consumer's side, for the runner and for `serve --scenario` to print; optional. */
   readonly consumer?: ConsumerSpec
   readonly expect?: ExpectSpec
+  /** Present in conformance cases (scenarios/conformance/): what the runner judges. */
+  readonly conformance?: ConformanceSpec
   /** In file order. Each step fires at most `times` times (default once). */
   readonly timeline: readonly Step[]
 }
@@ -159,6 +161,65 @@ export interface ExpectSpec {
   /** The cookie the consumer keeps at the end (bytes), if checked. */
   readonly cookie?: Uint8Array
 }
+
+// ---------------------------------------------------------------------------------------------
+// Conformance cases (tools/conform; docs/conformance.md)
+
+/** RFC 2119 words: a failed MUST grades FAIL, a failed SHOULD NON-STRICT, a failed MAY INFO. */
+export type RequirementLevel = 'MUST' | 'SHOULD' | 'MAY'
+
+export type ConsumerFeature = 'handshake' | 'refreshAndPersist' | 'refreshOnly' | 'reconnect'
+
+export interface ConformanceSpec {
+  readonly source: SourceRef
+  /** `rfc4533` or `389ds-hooks`; with the scenario's `rfcSection` and `id` it names the case. */
+  readonly spec: 'rfc4533' | '389ds-hooks'
+  readonly level: RequirementLevel
+  readonly requirement: string
+  readonly deviation?: string
+  readonly features: readonly ConsumerFeature[]
+  /** Handshake cases: what the consumer is told to send in Start Replication v2. */
+  readonly hooks?: { readonly guid: string; readonly data?: Uint8Array }
+  /** At least one. */
+  readonly runs: readonly ConsumerRunSpec[]
+  /** After the last run. */
+  readonly checks: readonly CheckSpec[]
+  /**
+   * Whether the runner adds a `converged` check at the case's level: yes unless `checks` has a
+   * `converged` item of its own (true or false) or `expect.converged` is false.
+   */
+  readonly implicitConverged: boolean
+}
+
+export interface ConsumerRunSpec {
+  readonly source: SourceRef
+  readonly name: string
+  readonly exit: 'success' | 'failure' | 'any'
+  /** The level of the exit check; default the case's. */
+  readonly exitLevel?: RequirementLevel
+  readonly earlyExit: 'fail' | 'nonStrict'
+  readonly kill?: { readonly afterEntries: number }
+  /** refreshAndPersist: steps that must have fired before convergence is judged; absent = every named step. */
+  readonly waitFor?: readonly string[]
+  readonly timeoutMs?: number
+}
+
+export type CookieExpectation = 'absent' | 'present' | 'notEmpty' | 'lastSent' | 'previous' | 'containsLastCsns'
+
+export interface Range {
+  readonly min?: number
+  readonly max?: number
+}
+
+export type CheckSpec = { readonly source: SourceRef; readonly level?: RequirementLevel; readonly why?: string } & (
+  | { readonly kind: 'converged' }
+  | { readonly kind: 'replicaUnchanged'; readonly run: string }
+  | { readonly kind: 'request'; readonly nth: number; readonly cookie: CookieExpectation }
+  | { readonly kind: 'syncRequests'; readonly range: Range }
+  | { readonly kind: 'holds'; readonly uuids: readonly string[] }
+  | { readonly kind: 'lacks'; readonly uuids: readonly string[] }
+  | { readonly kind: 'handshake'; readonly starts?: Range; readonly ends?: Range; readonly noViolation?: boolean; readonly guid?: string }
+)
 
 // ---------------------------------------------------------------------------------------------
 // Timeline
