@@ -6,7 +6,7 @@ import { SessionAgreement, runWithHandshakeRetry } from './hooks/index.js'
 import type { HandshakeRetryOptions, SessionHooksOptions } from './hooks/index.js'
 import { MemoryStore } from './store/index.js'
 import { SyncSession } from './sync/index.js'
-import type { SyncEvent, SyncStep } from './sync/index.js'
+import type { SyncEvent, SyncSessionOptions, SyncStep } from './sync/index.js'
 import type { ReplicaEntry, ReplicaStore } from './types.js'
 
 export interface SyncreplConsumerOptions extends LdapClientOptions {
@@ -149,6 +149,11 @@ export class SyncreplConsumer {
     }
   }
 
+  /** Makes the state machine of one sync operation; a subclass may return a SyncSession subclass. */
+  protected createSession(options: SyncSessionOptions): SyncSession {
+    return new SyncSession(options)
+  }
+
   private static async open<T extends SyncreplConsumer>(
     ctor: new (client: LdapClient, store: ReplicaStore) => T,
     options: SyncreplConsumerOptions,
@@ -207,7 +212,7 @@ export class SyncreplConsumer {
   private start(cookie: Uint8Array | undefined): number {
     const p = this.params as SyncSearchOptions
     const mode = p.mode ?? 'refreshOnly'
-    this.session = new SyncSession({
+    this.session = this.createSession({
       mode,
       requestCookie: cookie,
       committedCookie: this.cookie,

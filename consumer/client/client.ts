@@ -203,6 +203,14 @@ export class LdapClient implements SearchOperationHost {
     return this.unbind()
   }
 
+  /**
+   * Drops the connection at once, without Unbind: what a crash looks like to the provider (the
+   * conformance runner's kill-and-resume cases). Everything pending fails with CLIENT_CLOSED.
+   */
+  destroy(): void {
+    this.shutdown(new LdapClientError('CLIENT_CLOSED', 'The connection was dropped on purpose (destroy()); nothing more is sent or received.'))
+  }
+
   // SearchOperationHost
 
   relieved(op: SearchOperation): void {

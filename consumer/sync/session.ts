@@ -57,17 +57,21 @@ export interface SyncSessionOptions {
  *   present-phase deletion — never a mid-phase cookie, never a partial present list;
  * - each persist message is its own transaction with its cookie;
  * - 4096, another error result, a protocol error or a lost connection roll the refresh back.
+ *
+ * Members are protected rather than private so that a subclass can change one rule; the
+ * conformance runner's tests do exactly that to build deliberately broken consumers and prove
+ * that the catalogue catches each (test/conformance/broken-consumers).
  */
 export class SyncSession {
-  private tx: ReplicaTransaction | undefined
-  private readonly present = new Set<string>()
-  private refreshing = true
-  private refreshDoneSeen = false
-  private cookie: Uint8Array | undefined
-  private pendingCookie: Uint8Array | undefined
-  private ended = false
+  protected tx: ReplicaTransaction | undefined
+  protected readonly present = new Set<string>()
+  protected refreshing = true
+  protected refreshDoneSeen = false
+  protected cookie: Uint8Array | undefined
+  protected pendingCookie: Uint8Array | undefined
+  protected ended = false
 
-  constructor(private readonly options: SyncSessionOptions) {
+  constructor(protected readonly options: SyncSessionOptions) {
     this.cookie = options.committedCookie
   }
 
@@ -114,16 +118,16 @@ export class SyncSession {
     this.ended = true
   }
 
-  private wantsEntryEvents(): boolean {
+  protected wantsEntryEvents(): boolean {
     return this.options.onEvent !== undefined && (this.options.wantsEntryEvents?.() ?? true)
   }
 
-  private async transaction(): Promise<ReplicaTransaction> {
+  protected async transaction(): Promise<ReplicaTransaction> {
     if (this.tx === undefined) this.tx = await this.options.begin()
     return this.tx
   }
 
-  private async onEntry(message: LdapMessage, entry: SearchResultEntry): Promise<void> {
+  protected async onEntry(message: LdapMessage, entry: SearchResultEntry): Promise<void> {
     const state = syncStateOf(message)
     const uuid = formatSyncUuid(state.entryUUID)
     const tx = await this.transaction()
@@ -172,7 +176,7 @@ export class SyncSession {
    * list) removes it, add/modify remove an entry it may have been before; the cookie counts as
    * for an entry (rfc4533.md §5 case 45).
    */
-  private async onReference(message: LdapMessage): Promise<void> {
+  protected async onReference(message: LdapMessage): Promise<void> {
     if (!message.controls.some((c) => c.type === SYNC_STATE_OID)) return
     const state = syncStateOf(message)
     const uuid = formatSyncUuid(state.entryUUID)
@@ -192,12 +196,12 @@ export class SyncSession {
    * refresh (slapd's delta mode sends them there) kept for the refresh's end like a syncIdSet
    * cookie, never committed before it (rfc4533.md §5 case 16).
    */
-  private async afterStateMessage(cookie: Uint8Array | undefined): Promise<void> {
+  protected async afterStateMessage(cookie: Uint8Array | undefined): Promise<void> {
     if (this.refreshing) this.pendingCookie = nextCookie(this.pendingCookie, cookie)
     else await this.commit(cookie)
   }
 
-  private async onInfo(message: LdapMessage, value: Uint8Array | undefined): Promise<SyncStep> {
+  protected async onInfo(message: LdapMessage, value: Uint8Array | undefined): Promise<SyncStep> {
     let info: SyncInfoValue
     try {
       if (value === undefined) throw new SyncProtocolError('SYNC_INFO_INVALID', `The Sync Info message ${message.messageId} has no value.`, message.messageId)
@@ -252,7 +256,7 @@ export class SyncSession {
     }
   }
 
-  private async onDone(message: LdapMessage, resultCode: number, diagnosticMessage: string): Promise<SyncStep> {
+  protected async onDone(message: LdapMessage, resultCode: number, diagnosticMessage: string): Promise<SyncStep> {
     this.ended = true
     const done = syncDoneOf(message)
     if (resultCode === ResultCode.eSyncRefreshRequired) {
@@ -288,7 +292,7 @@ export class SyncSession {
    * refreshDeletes TRUE (traces f2, f4, f7; rfc4533.md §5 cases 2, 3). Opaque cookies of other
    * providers are never second-guessed.
    */
-  private authoritative(replyCookie: Uint8Array | undefined): boolean {
+  protected authoritative(replyCookie: Uint8Array | undefined): boolean {
     const request = this.options.requestCookie
     if (request === undefined) return true
     const sent = parseOpenLdapCookie(request)
@@ -299,14 +303,14 @@ export class SyncSession {
   }
 
   /** Deletes every stored entry that this refresh did not mention (present phase end, §3.3.2). */
-  private purgeNotPresent(tx: ReplicaTransaction): void {
+  protected purgeNotPresent(tx: ReplicaTransaction): void {
     const gone: string[] = []
     for (const uuid of tx.uuids()) if (!this.present.has(uuid)) gone.push(uuid)
     for (const uuid of gone) tx.remove(uuid)
     if (gone.length > 0) this.emit({ kind: 'delete', uuids: gone })
   }
 
-  private abortRefresh(): void {
+  protected abortRefresh(): void {
     if (this.refreshing) {
       this.tx?.rollback()
       this.tx = undefined
@@ -315,7 +319,7 @@ export class SyncSession {
     }
   }
 
-  private async commit(cookie: Uint8Array | undefined): Promise<void> {
+  protected async commit(cookie: Uint8Array | undefined): Promise<void> {
     const next = nextCookie(this.cookie, cookie)
     const tx = this.tx
     this.tx = undefined
@@ -327,7 +331,7 @@ export class SyncSession {
     }
   }
 
-  private emit(event: SyncEvent): void {
+  protected emit(event: SyncEvent): void {
     this.options.onEvent?.(event)
   }
 }
