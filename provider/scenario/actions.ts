@@ -130,7 +130,7 @@ export class ActionRunner {
       const session = connection.session
       session.connection.write(encoded.bytes, action.message.kind === 'raw' ? 'raw' : 'pdus')
       const messageId = encoded.messageId
-      session.sent(messageId ?? 0, () => `script: ${encoded.description}`)
+      session.sent(messageId ?? 0, () => `script: ${encoded.description}`, encoded.bytes)
       // A message with another ID may belong to another sync search of the connection.
       const owner = messageId === undefined ? undefined : connection.searches.find((s) => s.messageId === messageId)
       if (owner === undefined) continue

@@ -66,6 +66,8 @@ export interface MessageSentEvent extends EventBase {
   readonly phase?: SyncPhase
   /** A one-line description, e.g. `SearchResultDone canceled (118)`. */
   readonly description: string
+  /** Script mode's messages: the octets as written (one PDU, several, or anything at all for `raw`). */
+  readonly bytes?: Uint8Array
 }
 
 export interface ProtocolViolationEvent extends EventBase {

@@ -114,10 +114,13 @@ export class Session {
     this.sent(messageId, () => describeResponse(kind, result))
   }
 
-  /** Reports a message as sent (the description is only built when someone listens). */
-  sent(messageId: number, describe: () => string): void {
+  /**
+   * Reports a message as sent (the description is only built when someone listens). `bytes`: the
+   * octets written, for messages no engine described (script mode), so observers can decode them.
+   */
+  sent(messageId: number, describe: () => string, bytes?: Uint8Array): void {
     if (!this.events.wants('messageSent')) return
-    this.events.emit({ type: 'messageSent', connectionId: this.connection.id, messageId, description: describe() })
+    this.events.emit({ type: 'messageSent', connectionId: this.connection.id, messageId, description: describe(), ...(bytes === undefined ? {} : { bytes }) })
   }
 
   /** Reports a sync operation's message as sent. */
