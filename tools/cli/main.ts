@@ -5,12 +5,15 @@ import { runServe, SERVE_HELP } from './serve.js'
 import { runConsume, CONSUME_HELP } from './consume.js'
 import { runFixtures, FIXTURES_HELP } from './fixtures.js'
 import { runLint, LINT_HELP } from './lint.js'
+import { runConform, CONFORM_HELP } from './conform.js'
 
 const HELP = `syncrepl-harness — a test harness for LDAP Content Synchronization (RFC 4533, syncrepl)
 
 Usage: syncrepl-harness <command> [options]
 
 Commands:
+  conform         Grade a syncrepl consumer against the RFC 4533 conformance catalogue
+                  (the reference consumer by default; --consumer CMD for any program)
   serve           Run the mock provider (slapd 2.5 syncprov behaviour) on 127.0.0.1:3890
   consume         Run the reference consumer against a provider (or dump its stored replica)
   decode [HEX…]   Decode LDAP messages or RFC 4533 / 389-DS values from hex (arguments or stdin)
@@ -20,11 +23,10 @@ Commands:
 
 Options:
   --version       Print the version
-  -h, --help      Show this help
-
-The conformance runner (conform) arrives with its issue; see README.md.`
+  -h, --help      Show this help`
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
+  conform: { run: runConform, help: CONFORM_HELP },
   serve: { run: runServe, help: SERVE_HELP },
   consume: { run: runConsume, help: CONSUME_HELP },
   decode: { run: runDecode, help: DECODE_HELP },
