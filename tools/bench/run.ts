@@ -5,6 +5,7 @@
  */
 import os from 'node:os'
 import { codecBenchmarks } from './codec.js'
+import { conformBenchmarks } from './conform.js'
 import { consumerBenchmarks } from './consumer.js'
 import { renderTable } from './harness.js'
 import type { BenchResult } from './harness.js'
@@ -16,6 +17,7 @@ const GROUPS: Record<string, () => BenchResult[] | Promise<BenchResult[]>> = {
   startup: startupBenchmarks,
   provider: providerBenchmarks,
   consumer: consumerBenchmarks,
+  conform: conformBenchmarks,
 }
 
 async function run(): Promise<number> {
