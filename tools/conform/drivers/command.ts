@@ -53,7 +53,11 @@ export class CommandDriver implements ConsumerDriver {
     const stderr = new TailBuffer()
     // The runner's own SYNCREPL_* settings (if any) must not leak into the consumer's.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SYNCREPL_')))
-    const child = spawn('/bin/sh', ['-c', this.command], {
+    // The shell traps SIGTERM with a no-op (reset to the default in its children) so that the
+    // group-wide SIGTERM ends the consumer, not the shell: the shell waits for it and exits with
+    // its status. Without the trap, dash (which does not exec a lone -c command) dies of the
+    // signal and the consumer's exit 0 is lost.
+    const child = spawn('/bin/sh', ['-c', `trap : TERM\n${this.command}`], {
       cwd: this.cwd,
       env: { ...inherited, ...contractEnvironment(env) },
       stdio: ['ignore', 'ignore', 'pipe'],
