@@ -97,6 +97,11 @@ export class LdapConnection {
     return this.isClosed
   }
 
+  /** Whether bytes written now never reach the client: closed, or a close/reset fault is queued. */
+  get dropsWrites(): boolean {
+    return this.isClosed || this.transport.destroyed || this.faults?.dropsLaterWrites === true
+  }
+
   /** Resolves once the socket has closed and every hook ran. */
   get whenClosed(): Promise<void> {
     return this.closedPromise

@@ -119,13 +119,14 @@ export class Session {
    * octets written, for messages no engine described (script mode), so observers can decode them.
    */
   sent(messageId: number, describe: () => string, bytes?: Uint8Array): void {
-    if (!this.events.wants('messageSent')) return
+    // Written after a close/reset fault (or the close): dropped, so not reported as sent.
+    if (!this.events.wants('messageSent') || this.connection.dropsWrites) return
     this.events.emit({ type: 'messageSent', connectionId: this.connection.id, messageId, description: describe(), ...(bytes === undefined ? {} : { bytes }) })
   }
 
   /** Reports a sync operation's message as sent. */
   sentSync(messageId: number, message: SyncMessage, phase: SyncPhase): void {
-    if (!this.events.wants('messageSent')) return
+    if (!this.events.wants('messageSent') || this.connection.dropsWrites) return
     this.events.emit({ type: 'messageSent', connectionId: this.connection.id, messageId, sync: message, phase, description: describeSyncMessage(message) })
   }
 

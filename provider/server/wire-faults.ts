@@ -77,6 +77,15 @@ export class WireFaults {
 
   constructor(private readonly sink: WireSink) {}
 
+  /**
+   * True once a close or reset fault is queued: every byte written from now on is dropped, so
+   * the provider must not report such messages as sent (the runner's wire log would show
+   * messages the consumer never got).
+   */
+  get dropsLaterWrites(): boolean {
+    return this.finished || this.queue.some((item) => item.kind === 'fault' && (item.fault.kind === 'close' || item.fault.kind === 'reset'))
+  }
+
   /** Bytes held by the stage (for the provider's stats). */
   get heldBytes(): number {
     let n = 0
