@@ -1,0 +1,22 @@
+/**
+ * "slapd as a consumer": OpenLDAP slapd 2.5's own syncrepl consumer, driven by the consumer
+ * command contract (docs/consumer-contract.md), so the conformance runner can grade it:
+ *
+ *   syncrepl-harness conform --consumer "npx tsx examples/consumers/slapd/consumer.ts" --unsupported handshake
+ *
+ * README.md beside this file explains what it does and what it cannot do.
+ */
+import { runSlapdConsumer } from './consumer-run.js'
+
+const say = (text: string): void => {
+  process.stderr.write(`[slapd-consumer] ${text}\n`)
+}
+
+// SIGTERM ends a persist run (and may come twice: the runner signals the whole process group,
+// and an `npx tsx` wrapper relays it as well); SIGINT and SIGHUP are treated alike.
+const terminated = new Promise<NodeJS.Signals>((resolve) => {
+  for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(name, () => resolve(name))
+})
+
+const code = await runSlapdConsumer(process.env, say, terminated)
+process.exit(code)
