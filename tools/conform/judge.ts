@@ -57,7 +57,8 @@ export function judgeCheck(check: CheckSpec, input: JudgeInput): Finding {
       if (entries === undefined) return make(`replica ${check.kind} ${check.uuids.length} entries`, false, ['a readable report'], 'no report of the replica could be read')
       const wrong = check.uuids.filter((u) => entries.has(u) !== (check.kind === 'holds'))
       const verb = check.kind === 'holds' ? 'holds' : 'does not hold'
-      return make(`replica ${verb} ${check.uuids.join(', ')}`, wrong.length === 0, [`the replica ${verb} ${check.uuids.join(', ')}`], wrong.length === 0 ? 'as expected' : `wrong for ${wrong.join(', ')}`)
+      const observed = wrong.length === 0 ? 'as expected' : check.kind === 'holds' ? `the replica lacks ${wrong.join(', ')}` : `the replica still holds ${wrong.map((u) => `${u} (${entries.get(u)?.dn ?? ''})`).join(', ')}`
+      return make(`replica ${verb} ${check.uuids.join(', ')}`, wrong.length === 0, [`the replica ${verb} ${check.uuids.join(', ')}`], observed)
     }
     case 'handshake':
       return judgeHandshake(check, input.wire, make)
