@@ -221,6 +221,7 @@ class CasePlay {
    * the provider's content (or the time is up). Returns the exit when the consumer ended on its own.
    */
   private async persistUntilSettled(spec: ConsumerRunSpec, consumer: ConsumerRun, isLast: boolean, killed: () => boolean): Promise<ConsumerExit | undefined> {
+    const requestsBefore = this.wire.syncRequests.length
     let exited: ConsumerExit | undefined
     void consumer.exited.then((e) => (exited = e))
     const deadline = Date.now() + (spec.timeoutMs ?? CONVERGE_TIMEOUT_MS) * this.scale
@@ -230,7 +231,7 @@ class CasePlay {
     try {
       while (Date.now() < deadline) {
         if (exited !== undefined || killed()) return exited ?? (await consumer.exited)
-        if (this.stepsFired(waitFor)) {
+        if (this.stepsFired(waitFor) && this.answeredSince(requestsBefore)) {
           const report = await consumer.readReport()
           if (report.kind === 'ok' && isEmptyDiff(diffReplicas(providerContent(this.running.provider.directory, this.query), report.replica))) return undefined
         }
@@ -249,7 +250,19 @@ class CasePlay {
   private stepsToWaitFor(spec: ConsumerRunSpec, isLast: boolean): number[] {
     const timeline = this.instance.scenario.timeline
     if (spec.waitFor !== undefined) return timeline.flatMap((s, i) => (s.name !== undefined && spec.waitFor?.includes(s.name) ? [i] : []))
-    return isLast ? timeline.flatMap((s, i) => (s.times >= 1 ? [i] : [])) : []
+    // Steps whose trigger names the other sync mode can never fire in this instance.
+    const canFire = (t: (typeof timeline)[number]['trigger']): boolean => !('mode' in t) || t.mode === undefined || t.mode === this.instance.mode
+    return isLast ? timeline.flatMap((s, i) => (s.times >= 1 && canFire(s.trigger) ? [i] : [])) : []
+  }
+
+  /**
+   * Whether this run has sent a sync search and the provider has answered something on its
+   * connection: before that, a replica that already equals the content (an up-to-date resume)
+   * says nothing about this run.
+   */
+  private answeredSince(requestsBefore: number): boolean {
+    const mine = this.wire.syncRequests.slice(requestsBefore)
+    return mine.some((r) => this.wire.sent.some((s) => s.connection === r.connection && s.n > r.n))
   }
 
   private stepsFired(indexes: readonly number[]): boolean {
