@@ -92,6 +92,8 @@ export class SyncreplConsumer {
   private params: SyncSearchOptions | undefined
   private cookie: Uint8Array | undefined
   private agreement: SessionAgreement | undefined
+  /** cancel() was called for the running sync: a 4096 must not start a new search then. */
+  private cancelRequested = false
   private readonly listeners = new Set<(event: SyncEvent) => void>()
 
   /** Use `SyncreplConsumer.connect()` (or a subclass's); the constructor takes a connected client. */
@@ -206,6 +208,7 @@ export class SyncreplConsumer {
     const cookie = options.cookie === null ? undefined : options.cookie ?? this.cookie
     if (this.agreement !== undefined) await this.agreement.acquire(this.client, options.base, cookie, (e) => this.dispatch(e))
     this.params = options
+    this.cancelRequested = false
     return this.start(cookie)
   }
 
@@ -272,6 +275,9 @@ export class SyncreplConsumer {
           if ((this.params?.mode ?? 'refreshOnly') === 'refreshOnly') await this.agreement?.release(this.client, 'refreshOnlyDone', (e) => this.dispatch(e))
           return step
         case 'refreshRequired':
+          // A Cancel sent while the 4096 was on its way went to the old search: do not start a
+          // new one nobody will cancel; the sync ends here, uncommitted work already dropped.
+          if (this.cancelRequested) return { kind: 'done', resultCode: ResultCode.eSyncRefreshRequired, diagnosticMessage: 'e-syncRefreshRequired after cancel(); no new search was started' }
           this.start(step.cookie)
           break
       }
@@ -307,6 +313,7 @@ export class SyncreplConsumer {
    * come for it, so it is ended here and the next poll does not wait (rfc4533.md §5 case 38).
    */
   async cancel(): Promise<void> {
+    this.cancelRequested = true
     const search = this.search
     if (search === undefined || search.finished) return
     try {
