@@ -174,7 +174,8 @@ class CasePlay {
         if (early !== undefined) {
           exit = early
           outcome = killed ? 'killed' : 'exited'
-          if (!killed) this.earlyExit(spec, early)
+          // A run that must (or may) fail ends on its own: that is the expected way, judged by its exit.
+          if (!killed && spec.exit === 'success') this.earlyExit(spec, early)
         } else {
           this.wire.note(0, `runner: SIGTERM (run "${spec.name}")`)
           consumer.terminate()
