@@ -13,6 +13,9 @@ import type { ReportRead } from '../report-file.js'
 import { TailBuffer } from './types.js'
 import type { ConsumerDriver, ConsumerExit, ConsumerRun, ConsumerRunEnv } from './types.js'
 
+/** How long a SIGTERMed run waits for the Cancel's answer before it drops the connection. */
+const CANCEL_GRACE_MS = 2000
+
 export interface ReferenceDriverOptions {
   /** Reports name the consumer so. Default `reference (in-process)`. */
   readonly name?: string
@@ -93,7 +96,10 @@ class ReferenceRun {
   terminate(): void {
     this.terminated = true
     this.wake?.()
-    void this.consumer?.cancel().catch(() => this.consumer?.client.destroy())
+    const consumer = this.consumer
+    void consumer?.cancel().catch(() => consumer.client.destroy())
+    // A provider that never answers the Cancel must not keep us past the contract's 5 s.
+    if (consumer !== undefined) setTimeout(() => consumer.client.destroy(), CANCEL_GRACE_MS).unref()
   }
 
   kill(): void {
