@@ -1,11 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { runDecode, DECODE_HELP } from './decode.js'
 import { CliError } from './cli-error.js'
-import { runServe, SERVE_HELP } from './serve.js'
-import { runConsume, CONSUME_HELP } from './consume.js'
-import { runFixtures, FIXTURES_HELP } from './fixtures.js'
-import { runLint, LINT_HELP } from './lint.js'
-import { runConform, CONFORM_HELP } from './conform.js'
 
 const HELP = `syncrepl-harness — a test harness for LDAP Content Synchronization (RFC 4533, syncrepl)
 
@@ -25,13 +19,23 @@ Options:
   --version       Print the version
   -h, --help      Show this help`
 
-const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
-  conform: { run: runConform, help: CONFORM_HELP },
-  serve: { run: runServe, help: SERVE_HELP },
-  consume: { run: runConsume, help: CONSUME_HELP },
-  decode: { run: runDecode, help: DECODE_HELP },
-  fixtures: { run: runFixtures, help: FIXTURES_HELP },
-  lint: { run: runLint, help: LINT_HELP },
+interface Command {
+  readonly run: (args: string[]) => Promise<number>
+  readonly help: string
+}
+
+/**
+ * Each command's module is imported only when it runs: a consumer started once per run by the
+ * conformance runner (`consume --contract`) must be listening for SIGTERM within moments, not
+ * after loading the provider, the scenario language and the runner it never uses.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  conform: async () => import('./conform.js').then((m) => ({ run: m.runConform, help: m.CONFORM_HELP })),
+  serve: async () => import('./serve.js').then((m) => ({ run: m.runServe, help: m.SERVE_HELP })),
+  consume: async () => import('./consume.js').then((m) => ({ run: m.runConsume, help: m.CONSUME_HELP })),
+  decode: async () => import('./decode.js').then((m) => ({ run: m.runDecode, help: m.DECODE_HELP })),
+  fixtures: async () => import('./fixtures.js').then((m) => ({ run: m.runFixtures, help: m.FIXTURES_HELP })),
+  lint: async () => import('./lint.js').then((m) => ({ run: m.runLint, help: m.LINT_HELP })),
 }
 
 /** Runs the CLI; returns the process exit code (0 success, 1 failure of the work, 2 usage error). */
@@ -49,13 +53,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'help') {
       const topic = rest[0]
-      const entry = topic === undefined ? undefined : COMMANDS[topic]
-      process.stdout.write((entry ? entry.help : HELP) + '\n')
+      const load = topic === undefined ? undefined : COMMANDS[topic]
+      process.stdout.write((load ? (await load()).help : HELP) + '\n')
       return 0
     }
-    const entry = COMMANDS[command]
-    if (!entry) throw new CliError(`Unknown command "${command}". Run \`syncrepl-harness --help\` for the list of commands.`, 2)
-    return await entry.run(rest)
+    const load = COMMANDS[command]
+    if (!load) throw new CliError(`Unknown command "${command}". Run \`syncrepl-harness --help\` for the list of commands.`, 2)
+    return await (await load()).run(rest)
   } catch (e) {
     if (e instanceof CliError) {
       process.stderr.write(`syncrepl-harness: ${e.message}\n`)
