@@ -49,7 +49,7 @@ export function judgeCheck(check: CheckSpec, input: JudgeInput): Finding {
       return judgeRequest(check.nth, check.cookie, input.wire, make)
     case 'syncRequests': {
       const count = input.wire.syncRequests.length
-      return make('sync searches sent', inRange(count, check.range), [`${describeRange(check.range)} sync searches`], `${count}`)
+      return make('sync searches sent', inRange(count, check.range), [`${describeRange(check.range)} sync search${check.range.min === 1 && check.range.max === 1 ? '' : 'es'}`], `${count}`)
     }
     case 'holds':
     case 'lacks': {
@@ -133,7 +133,8 @@ function judgeHandshake(check: Extract<CheckSpec, { kind: 'handshake' }>, wire: 
   if (check.guid !== undefined) {
     expected.push(`every Start request carries the payload GUID ${check.guid}`)
     const other = starts.find((s) => s.payload?.guid !== check.guid)
-    if (other !== undefined) problems.push(`a Start request (message ${other.messageId}) carried ${other.payload?.guid === undefined ? 'no payload' : `GUID ${other.payload.guid}`}`)
+    if (starts.length === 0) problems.push('no Start request at all')
+    else if (other !== undefined) problems.push(`a Start request (message ${other.messageId}) carried ${other.payload?.guid === undefined ? 'no payload' : `GUID ${other.payload.guid}`}`)
   }
   return make('session-hook handshake', problems.length === 0, expected, problems.length === 0 ? `${starts.length} Start, ${ends.length} End, ${wire.handshakeViolations} refused sync searches` : problems.join('; '))
 }

@@ -66,13 +66,21 @@ function toReplica(json: unknown, requested: readonly string[]): ComparableRepli
     }
     entries.set(uuid, { uuid, dn: e.dn, attributes: keepAttributes(attributes, requested) })
   })
-  return { cookie: cookie === null ? null : Uint8Array.from(Buffer.from(cookie, 'base64')), entries }
+  return { cookie: cookie === null ? null : base64Bytes(cookie, '"cookie"'), entries }
 }
 
 function valueOf(v: unknown, where: string): Uint8Array {
   if (typeof v === 'string') return Uint8Array.from(Buffer.from(v, 'utf8'))
-  if (isObject(v) && typeof v.base64 === 'string') return Uint8Array.from(Buffer.from(v.base64, 'base64'))
+  if (isObject(v) && typeof v.base64 === 'string') return base64Bytes(v.base64, `${where}.base64`)
   throw new Error(`${where} must be a string or {"base64": "…"}`)
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** Node's decoder skips what it does not know: a raw cookie text would become garbage octets, silently. */
+function base64Bytes(text: string, where: string): Uint8Array {
+  if (!BASE64.test(text)) throw new Error(`${where} must be base64 (RFC 4648, padded), not ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`)
+  return Uint8Array.from(Buffer.from(text, 'base64'))
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

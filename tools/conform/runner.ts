@@ -74,7 +74,7 @@ export async function runConformance(cases: readonly CaseInstance[], options: Ru
 
 function defaultJobs(driver: ConsumerDriver): number {
   const cpus = availableParallelism()
-  return driver.name.startsWith('reference') ? cpus * 4 : cpus + 1
+  return driver.inProcess === true ? cpus * 4 : cpus + 1
 }
 
 function excludedResult(instance: CaseInstance, exclusion: Exclusion): CaseResult {

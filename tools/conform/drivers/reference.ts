@@ -29,6 +29,7 @@ export interface ReferenceDriverOptions {
 
 export class ReferenceDriver implements ConsumerDriver {
   readonly name: string
+  readonly inProcess = true
   /** Each case's committed state between its runs, by state directory. */
   private readonly saved = new Map<string, ReplicaSnapshot>()
 

@@ -47,6 +47,8 @@ export interface ConsumerRun {
 export interface ConsumerDriver {
   /** How reports name the consumer under test. */
   readonly name: string
+  /** True for a consumer running inside the runner's process (cheap to run many at once). */
+  readonly inProcess?: boolean
   start(env: ConsumerRunEnv): ConsumerRun
   /** The case is over: drop what was kept for its state directory. */
   endCase?(stateDir: string): void
