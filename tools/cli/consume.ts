@@ -3,10 +3,12 @@ import { FileStore, HandshakeError, LdapClientError, LdapResultError, MemoryStor
 import type { ReplicaStore, SessionHooksOptions } from '../../consumer/index.js'
 import { formatResponseCode } from '../../protocol/replsession/index.js'
 import { CliError } from './cli-error.js'
+import { runConsumeContract } from './consume-contract.js'
 import { describeHookPayload, hookOptions, HOOK_PARSE_OPTIONS } from './consume-hooks.js'
 
 export const CONSUME_HELP = `Usage: syncrepl-harness consume --url URL --base DN [options]
        syncrepl-harness consume --state DIR --dump ldif|json
+       syncrepl-harness consume --contract
 
 Runs the reference RFC 4533 consumer against a provider: one refreshOnly sync (default), or a
 refreshAndPersist session until Ctrl-C. With --state it keeps the replica and cookie in DIR
@@ -28,6 +30,8 @@ Options:
   --timeout SECONDS     Give up on a refreshOnly that has not finished by then
   --progress            Show entries and entries/s on stderr even when it is not a terminal
   --dump FORMAT         With --state: print the stored replica as ldif or json and exit
+  --contract            Read the SYNCREPL_* variables and follow docs/consumer-contract.md:
+                        report.json and events.jsonl in SYNCREPL_STATE_DIR
   -h, --help            Show this help
 
 Session hooks (389-DS style handshake before the sync, on the same connection; any --hook-*
@@ -70,6 +74,7 @@ export async function runConsume(args: string[]): Promise<number> {
         timeout: { type: 'string' },
         progress: { type: 'boolean' },
         dump: { type: 'string' },
+        contract: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...HOOK_PARSE_OPTIONS,
       },
@@ -82,6 +87,7 @@ export async function runConsume(args: string[]): Promise<number> {
     process.stdout.write(CONSUME_HELP + '\n')
     return 0
   }
+  if (v.contract) return runConsumeContract(Object.keys(v).filter((k) => k !== 'contract'))
   if (v.dump !== undefined) {
     if (v.state === undefined) throw new CliError('--dump needs --state DIR: it prints the replica stored there.', 2)
     if (v.dump !== 'ldif' && v.dump !== 'json') throw new CliError(`--dump takes ldif or json, not ${JSON.stringify(v.dump)}.`, 2)
