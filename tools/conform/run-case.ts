@@ -53,6 +53,8 @@ export async function runCase(instance: CaseInstance, options: RunCaseOptions): 
     return { ...base, grade: 'ERROR', summary: 'the case could not start its provider', detail: messageOf(error), findings: [], runs: [], wire: [], durationMs: Date.now() - started }
   }
   const wire = new WireLog(running.events)
+  // `start` steps ran before the wire log listened: their failures count as much as later ones.
+  for (const e of running.errors) wire.scenarioErrors.push(`${e.source.file}:${e.source.line}:${e.source.column}: ${e.action} failed: ${e.error.message}`)
   const stateDir = join(options.stateRoot, instance.id.replace(/[^A-Za-z0-9.-]+/g, '_'))
   try {
     await mkdir(stateDir, { recursive: true })
