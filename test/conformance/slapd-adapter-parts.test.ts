@@ -4,8 +4,12 @@
  * report.json, the cookie built from contextCSN (rfc4533.md §3.3), slapd.conf quoting, and the
  * monitor-based "refresh is over" rule. No slapd needed.
  */
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { SlapdConsumerError } from '../../examples/consumers/slapd/errors.js'
+import { listeningInodes, listensOn } from '../../examples/consumers/slapd/port-owner.js'
 import { generalizedTime, refreshIsOver } from '../../examples/consumers/slapd/refresh-watch.js'
 import { cookieOf, reportFromLdif } from '../../examples/consumers/slapd/replica-report.js'
 import { readSettings } from '../../examples/consumers/slapd/settings.js'
@@ -184,5 +188,46 @@ describe('the end of a refreshOnly session (monitor)', () => {
     expect(refreshIsOver({ connected: false, nextConnect: generalizedTime('20261123200000Z'), phase: 'Refresh' }, now)).toBe(false)
     expect(refreshIsOver({ connected: false, nextConnect: generalizedTime('00000101000000Z'), phase: 'Refresh' }, now)).toBe(false)
     expect(refreshIsOver(undefined, now)).toBe(false)
+  })
+})
+
+describe('who listens on the port slapd was given (port-owner.ts)', () => {
+  // Captured from /proc/net/tcp: a listener on 0.0.0.0:2024, one on 127.0.0.1:36705, and a
+  // connection from 127.0.0.1:36705 (not listening: state 01).
+  const table = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1045 1 000000000c4aeccf 100 0 0 10 0',
+    '   1: 0100007F:8F61 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1454049 1 00000000154d7a91 100 0 0 10 0',
+    '   2: 0100007F:8F61 0100007F:A623 01 00000000:00000000 00:00000000 00000000     0        0 1454050 1 00000000154d7a92 20 4 30 10 -1',
+    '',
+  ].join('\n')
+
+  it('reads the inodes of the listening sockets on a port, and only those', () => {
+    expect([...listeningInodes(table, 36705)]).toEqual(['1454049'])
+    expect([...listeningInodes(table, 2024)]).toEqual(['1045'])
+    expect(listeningInodes(table, 41507).size).toBe(0)
+  })
+
+  it.skipIf(process.platform !== 'linux')('tells our listener from another process\'s on the same machine', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const ours = (server.address() as AddressInfo).port
+    const other = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const theirs = await new Promise<number>((resolve, reject) => {
+        other.stdout.setEncoding('utf8').once('data', (text: string) => resolve(Number(text.trim())))
+        other.once('exit', (code) => reject(new Error(`The listening child exited early (code ${code}).`)))
+      })
+      expect(await listensOn(process.pid, ours)).toBe(true)
+      expect(await listensOn(process.pid, theirs)).toBe(false)
+      expect(await listensOn(other.pid as number, theirs)).toBe(true)
+      expect(await listensOn(other.pid as number, ours)).toBe(false)
+    } finally {
+      other.kill()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+    // A process that is gone listens nowhere.
+    if (other.exitCode === null && other.signalCode === null) await new Promise((resolve) => other.once('exit', resolve))
+    expect(await listensOn(other.pid as number, ours)).toBe(false)
   })
 })

@@ -12,7 +12,8 @@
  * it, slapd died, the refresh never ended); 2 the adapter could not do its job (bad
  * environment, slapd would not start, slapcat failed).
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { SlapdConsumerError } from './errors.js'
 import { waitForRefreshEnd } from './refresh-watch.js'
 import { reportFromLdif, reportText, slapcat, writeReport } from './replica-report.js'
@@ -21,13 +22,15 @@ import type { ConsumerSettings } from './settings.js'
 import { consumerConf, slapdPaths } from './slapd-consumer-conf.js'
 import type { SlapdPaths } from './slapd-consumer-conf.js'
 import { launchSlapd } from './slapd-process.js'
-import type { ConsumerSlapd } from './slapd-process.js'
+import type { ConsumerSlapd, Launch } from './slapd-process.js'
 import { logText, SyncLog } from './sync-log.js'
 
 /** A refresh that has not ended by then will not end: report what slapd holds and give up. */
 export const REFRESH_LIMIT_MS = 5 * 60 * 1000
 /** Lines come in bursts (one message = several lines): read the database once per burst. */
 const REPORT_DEBOUNCE_MS = 25
+/** back-mdb's data file in the database directory. */
+const MDB_DATA_FILE = 'data.mdb'
 /** SIGTERM to slapd, then SIGKILL: persist runs must be gone within the contract's 5 s. */
 const STOP_GRACE_MS = 3000
 
@@ -46,24 +49,28 @@ export async function runSlapdConsumer(env: NodeJS.ProcessEnv, say: Say, termina
   const reports = new ReportWriter(paths, settings, say)
   const syncLog = new SyncLog()
   let onActivity = (): void => undefined
-  let slapd: ConsumerSlapd
+  let launch: Launch
   try {
     mkdirSync(paths.db, { recursive: true })
     // Rewritten every run: the provider's URL may differ between runs; the database stays.
     writeFileSync(paths.conf, consumerConf(paths, settings))
     appendFileSync(paths.log, `\n# ${new Date().toISOString()} run "${settings.run}" (${settings.mode}) against ${settings.url}\n`)
-    slapd = await launchSlapd({
+    launch = await launchSlapd({
       conf: paths.conf,
       logFile: paths.log,
       onLine: (line) => {
         if (syncLog.push(line)) say(`slapd: ${logText(line)}`)
         onActivity()
       },
+      abort: terminated,
+      stopGraceMs: STOP_GRACE_MS,
     })
   } catch (error) {
     say(messageOf(error))
     return 2
   }
+  if (launch.kind === 'aborted') return await signalledDuringStartUp(settings, reports, say)
+  const slapd = launch.slapd
   try {
     if (settings.mode === 'refreshOnly') return await refreshOnly(slapd, syncLog, reports, say, terminated)
     onActivity = () => reports.request()
@@ -74,6 +81,23 @@ export async function runSlapdConsumer(env: NodeJS.ProcessEnv, say: Say, termina
   } finally {
     await slapd.stop(STOP_GRACE_MS)
   }
+}
+
+/**
+ * The signal came while slapd was starting (slapd is stopped by now, or never ran): report what
+ * its database holds — what this run's refresh had stored, or the previous run's state. A persist
+ * run ends as SIGTERM asks (exit 0); a refreshOnly run was cut short of its refresh (exit 1).
+ */
+async function signalledDuringStartUp(settings: ConsumerSettings, reports: ReportWriter, say: Say): Promise<number> {
+  try {
+    await reports.write()
+  } catch (error) {
+    say(messageOf(error))
+    return 2
+  }
+  if (settings.mode === 'refreshAndPersist') return 0
+  say("Stopped by a signal while slapd was starting, before its refresh ended; report.json holds what its database had.")
+  return 1
 }
 
 async function refreshOnly(slapd: ConsumerSlapd, syncLog: SyncLog, reports: ReportWriter, say: Say, terminated: Promise<NodeJS.Signals>): Promise<number> {
@@ -152,7 +176,10 @@ class ReportWriter {
 
   /** Reads the database now and writes report.json if it differs from the last one written. */
   async write(): Promise<void> {
-    const text = reportText(reportFromLdif(await slapcat(this.paths.conf, this.settings.base)))
+    // slapd creates the database file when it first opens it; a run stopped before that has
+    // nothing replicated and no cookie (and slapcat, which opens the database read-only, would fail).
+    const ldif = existsSync(join(this.paths.db, MDB_DATA_FILE)) ? await slapcat(this.paths.conf, this.settings.base) : new Uint8Array()
+    const text = reportText(reportFromLdif(ldif))
     if (text === this.lastText) return
     await writeReport(this.settings.stateDir, text)
     this.lastText = text

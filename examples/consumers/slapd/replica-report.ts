@@ -80,11 +80,36 @@ function texts(record: LdifContentRecord, name: string): string[] {
   return (a?.values ?? []).map((v) => Buffer.from(v).toString('utf8'))
 }
 
+/**
+ * A slapcat ended by a signal is run again, this many times in all. The runner's SIGTERM goes to
+ * the adapter's process group, and a slapcat forked at that very moment can still receive it:
+ * Node blocks signals across fork() and the child leaves the group (setsid, `detached`) before it
+ * unblocks them, so a group signal sent in between stays pending and kills slapcat once unblocked.
+ */
+const SLAPCAT_ATTEMPTS = 3
+
 /** Dumps the database under `base` with slapcat. @throws SlapdConsumerError SLAPD_CONSUMER_SLAPCAT_FAILED */
-export function slapcat(conf: string, base: string): Promise<Uint8Array> {
+export async function slapcat(conf: string, base: string): Promise<Uint8Array> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await slapcatOnce(conf, base)
+    if (run.kind === 'ok') return run.ldif
+    if (run.signal === null || attempt >= SLAPCAT_ATTEMPTS) {
+      throw new SlapdConsumerError(
+        'SLAPD_CONSUMER_SLAPCAT_FAILED',
+        `slapcat -f ${conf} -b "${base}" exited with code ${run.code} (signal ${run.signal})${attempt > 1 ? ` on attempt ${attempt}` : ''}. Its output:\n${run.stderr || '(nothing)'}`,
+      )
+    }
+  }
+}
+
+type SlapcatRun = { readonly kind: 'ok'; readonly ldif: Uint8Array } | { readonly kind: 'failed'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }
+
+function slapcatOnce(conf: string, base: string): Promise<SlapcatRun> {
   return new Promise((resolve, reject) => {
     // ldif_wrap=no: one line per value; the LDIF reader would unfold wrapped lines too.
-    const child = spawn(SLAPCAT_BINARY, ['-f', conf, '-b', base, '-o', 'ldif_wrap=no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // A process group of its own: the runner's SIGTERM goes to the adapter's whole group, and a
+    // slapcat killed mid-dump would lose the final report. slapcat ends by itself in a moment.
+    const child = spawn(SLAPCAT_BINARY, ['-f', conf, '-b', base, '-o', 'ldif_wrap=no'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     const out: Buffer[] = []
     let err = ''
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
@@ -94,8 +119,8 @@ export function slapcat(conf: string, base: string): Promise<Uint8Array> {
       reject(new SlapdConsumerError('SLAPD_CONSUMER_SLAPCAT_FAILED', `${SLAPCAT_BINARY} could not be started (is Debian's slapd package installed?): ${error.message}`, { cause: error }))
     })
     child.once('close', (code, signal) => {
-      if (code === 0) resolve(Uint8Array.from(Buffer.concat(out)))
-      else reject(new SlapdConsumerError('SLAPD_CONSUMER_SLAPCAT_FAILED', `slapcat -f ${conf} -b "${base}" exited with code ${code} (signal ${signal}). Its output:\n${err.trim() || '(nothing)'}`))
+      if (code === 0) resolve({ kind: 'ok', ldif: Uint8Array.from(Buffer.concat(out)) })
+      else resolve({ kind: 'failed', code, signal, stderr: err.trim() })
     })
   })
 }

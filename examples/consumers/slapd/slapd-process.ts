@@ -14,6 +14,7 @@ import type { WriteStream } from 'node:fs'
 import { LdapClient } from '../../../consumer/client/index.js'
 import { freePort, SLAPD_BINARY } from '../../../tools/slapd/slapd.js'
 import { SlapdConsumerError } from './errors.js'
+import { listensOn } from './port-owner.js'
 
 export interface SlapdExit {
   readonly code: number | null
@@ -38,27 +39,62 @@ export interface LaunchOptions {
   readonly logFile: string
   /** Called for each line of output, prefix included, in order. */
   readonly onLine: (line: string) => void
+  /**
+   * Settles when the run must end (the runner's SIGTERM): start-up is given up, slapd is stopped
+   * and `launchSlapd` resolves `{ kind: 'aborted' }`. The runner may signal while slapd starts —
+   * slapd's syncrepl task runs as soon as it listens, so the provider can answer its search before
+   * we have seen slapd ready.
+   */
+  readonly abort: Promise<unknown>
   /** Bound on spawn-to-listening, per attempt. */
   readonly startTimeoutMs?: number
+  /** SIGTERM-to-SIGKILL grace when slapd is stopped during start-up. */
+  readonly stopGraceMs?: number
 }
 
-const PORT_IN_USE = /errno=98|Address already in use/
+export type Launch = { readonly kind: 'ready'; readonly slapd: ConsumerSlapd } | { readonly kind: 'aborted' }
 
-/** Starts slapd and resolves once it accepts LDAP connections. @throws SlapdConsumerError SLAPD_CONSUMER_START_FAILED */
-export async function launchSlapd(options: LaunchOptions): Promise<ConsumerSlapd> {
+/**
+ * slapd could not listen on the port it was given: bind() failed (errno=98), or, both slapds
+ * having set SO_REUSEADDR, listen() failed, which slapd 2.5 reports as "listener initialization
+ * failed". Another free port is tried.
+ */
+const CANNOT_LISTEN = /errno=98|Address already in use|listener initialization failed/
+const START_ATTEMPTS = 5
+/**
+ * slapd ended during start-up as signalled processes end (exit 0 after a shutdown request, or
+ * killed by the signal before it installed its handlers): the runner's SIGTERM reaches slapd and
+ * this process at the same moment, and slapd's exit may be seen first. Wait this long for ours.
+ */
+const OWN_SIGNAL_WAIT_MS = 2000
+
+/**
+ * Starts slapd and resolves once it listens on its port, or with 'aborted' when `abort` settled
+ * first (slapd is then stopped). @throws SlapdConsumerError SLAPD_CONSUMER_START_FAILED
+ */
+export async function launchSlapd(options: LaunchOptions): Promise<Launch> {
+  let aborted = false
+  void options.abort.then(() => (aborted = true))
   const log = createWriteStream(options.logFile, { flags: 'a' })
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
-      const slapd = spawnSlapd(options, port, log)
-      try {
-        await waitUntilListening(slapd, options.startTimeoutMs ?? 10_000)
-        void slapd.exited.then(() => log.end())
-        return slapd
-      } catch (error) {
-        await slapd.stop(1000)
-        if (attempt >= 5 || !PORT_IN_USE.test(slapd.tail())) throw error
+      if (aborted) {
+        log.end()
+        return { kind: 'aborted' }
       }
+      const slapd = spawnSlapd(options, port, log)
+      const started = await startUp(slapd, port, options, () => aborted)
+      if (started === 'ready') {
+        void slapd.exited.then(() => log.end())
+        return { kind: 'ready', slapd }
+      }
+      await slapd.stop(started === 'aborted' ? (options.stopGraceMs ?? 3000) : 1000)
+      if (started === 'aborted') {
+        log.end()
+        return { kind: 'aborted' }
+      }
+      if (attempt >= START_ATTEMPTS || !started.cannotListen) throw started.error
     }
   } catch (error) {
     log.end()
@@ -108,16 +144,16 @@ function spawnSlapd(options: LaunchOptions, port: number, log: WriteStream): Con
     })
   })
   // Last resort: this process is exiting and slapd still runs (an uncaught error, a forced exit).
-  const killOnExit = (): void => signal(pid, 'SIGKILL')
+  const killOnExit = (): void => signal(child, 'SIGKILL')
   process.on('exit', killOnExit)
   const stop = async (graceMs = 4000): Promise<SlapdExit> => {
     if (!running) return exited
-    signal(pid, 'SIGTERM')
+    signal(child, 'SIGTERM')
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)))
     const outcome = await Promise.race([exited, late])
     clearTimeout(timer)
-    if (outcome === 'late') signal(pid, 'SIGKILL')
+    if (outcome === 'late') signal(child, 'SIGKILL')
     return exited
   }
   return {
@@ -132,34 +168,68 @@ function spawnSlapd(options: LaunchOptions, port: number, log: WriteStream): Con
   }
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/**
+ * By PID, through the child's handle: Node sends nothing once it has reaped the process, so a
+ * PID the system has handed to another process meanwhile is never signalled.
+ */
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
   try {
-    process.kill(pid, name)
+    child.kill(name)
   } catch {
     // Already gone (ESRCH).
   }
 }
 
-/** Ready = an LDAP connection succeeds while our slapd is alive (a foreign listener cannot count: slapd would have failed to bind). */
-async function waitUntilListening(slapd: ConsumerSlapd, timeoutMs: number): Promise<void> {
+type StartUp = 'ready' | 'aborted' | { readonly error: SlapdConsumerError; readonly cannotListen: boolean }
+
+/**
+ * Ready = our slapd holds the listening socket on its port (port-owner.ts): a connection that
+ * succeeds may have reached another run's slapd on the same port, and ours would then fail in
+ * listen() a moment later.
+ */
+async function startUp(slapd: ConsumerSlapd, port: number, options: LaunchOptions, aborted: () => boolean): Promise<StartUp> {
+  const timeoutMs = options.startTimeoutMs ?? 10_000
   const deadline = Date.now() + timeoutMs
   let backoff = 5
   for (;;) {
+    if (aborted()) return 'aborted'
     if (!slapd.running) {
-      throw new SlapdConsumerError('SLAPD_CONSUMER_START_FAILED', `slapd exited during start-up (${slapd.url}). Its output:\n${slapd.tail() || '(nothing)'}`)
+      const exit = await slapd.exited
+      if (exit.code === 0 || exit.signal !== null) {
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([options.abort, new Promise((resolve) => (timer = setTimeout(resolve, OWN_SIGNAL_WAIT_MS)))])
+        clearTimeout(timer)
+      }
+      if (aborted()) return 'aborted'
+      const error = new SlapdConsumerError(
+        'SLAPD_CONSUMER_START_FAILED',
+        `slapd exited during start-up on ${slapd.url} (exit code ${exit.code}, signal ${exit.signal}). Its output:\n${slapd.tail() || '(nothing)'}`,
+      )
+      return { error, cannotListen: CANNOT_LISTEN.test(slapd.tail()) }
     }
-    try {
-      const client = await LdapClient.connect(slapd.url, { timeoutMs: 1000 })
-      await client.unbind()
-      if (slapd.running) return
-      continue
-    } catch {
-      // Not listening yet.
-    }
+    const mine = (await listensOn(slapd.pid, port)) ?? (await answers(slapd))
+    if (mine && slapd.running) return 'ready'
     if (Date.now() >= deadline) {
-      throw new SlapdConsumerError('SLAPD_CONSUMER_START_FAILED', `slapd (PID ${slapd.pid}) did not accept connections on ${slapd.url} within ${timeoutMs} ms. Its output so far:\n${slapd.tail() || '(nothing)'}`)
+      const error = new SlapdConsumerError(
+        'SLAPD_CONSUMER_START_FAILED',
+        `slapd (PID ${slapd.pid}) did not listen on ${slapd.url} within ${timeoutMs} ms. Its output so far:\n${slapd.tail() || '(nothing)'}`,
+      )
+      return { error, cannotListen: false }
     }
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, backoff)), slapd.exited])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, backoff))), slapd.exited, options.abort])
+    clearTimeout(timer)
     backoff = Math.min(backoff * 2, 100)
+  }
+}
+
+/** Where /proc cannot tell who listens: an LDAP connection that succeeds while slapd runs. */
+async function answers(slapd: ConsumerSlapd): Promise<boolean> {
+  try {
+    const client = await LdapClient.connect(slapd.url, { timeoutMs: 1000 })
+    await client.unbind()
+    return true
+  } catch {
+    return false
   }
 }
