@@ -6,6 +6,7 @@
 export { StoreError } from './errors.js'
 export type { StoreErrorCode } from './errors.js'
 export { MemoryStore } from './memory-store.js'
+export { wrapCommit } from './wrap-commit.js'
 export type { MemoryStoreOptions, PendingCommit } from './memory-store.js'
 export { FileStore, REPLICA_FILE } from './file-store.js'
 export { exportJson, exportLdif } from './export.js'

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { main } from './main.js'
+import { runCli } from './run-cli.test-support.js'
 
 /**
  * The conform command on a small catalogue of its own (test/conformance/fixtures/mini-catalogue):
@@ -12,17 +12,7 @@ import { main } from './main.js'
  */
 const MINI = 'test/conformance/fixtures/mini-catalogue'
 
-async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-  try {
-    return { status: await main(args), stdout, stderr }
-  } finally {
-    vi.restoreAllMocks()
-  }
-}
+const run = runCli
 
 afterEach(() => vi.restoreAllMocks())
 

@@ -10,7 +10,7 @@
  * RFC 4533, 4 / 5 the session handshake failed (retryable / for good).
  */
 import { isAbsolute, join, resolve } from 'node:path'
-import { FileStore, HandshakeError, LdapClientError, LdapResultError, StoreError, SyncProtocolError, SyncreplConsumer } from '../../consumer/index.js'
+import { FileStore, HandshakeError, LdapClientError, LdapResultError, StoreError, SyncProtocolError, SyncreplConsumer, wrapCommit } from '../../consumer/index.js'
 import type { ReplicaSnapshot, ReplicaStore, ReplicaTransaction, SessionHooksOptions, SyncEvent } from '../../consumer/index.js'
 import { formatResponseCode } from '../../protocol/replsession/index.js'
 import { CliError } from './cli-error.js'
@@ -321,18 +321,10 @@ class SharedStore implements ReplicaStore {
 
   async begin(): Promise<ReplicaTransaction> {
     const tx = await this.inner.begin()
-    return {
-      get: (uuid) => tx.get(uuid),
-      uuids: () => tx.uuids(),
-      put: (entry) => tx.put(entry),
-      remove: (uuid) => tx.remove(uuid),
-      rebaseDescendants: (oldDn, newDn) => tx.rebaseDescendants(oldDn, newDn),
-      rollback: () => tx.rollback(),
-      commit: async (cookie) => {
-        await tx.commit(cookie)
-        this.onCommit()
-      },
-    }
+    return wrapCommit(tx, async (cookie, commit) => {
+      await commit(cookie)
+      this.onCommit()
+    })
   }
 
   async close(): Promise<void> {}

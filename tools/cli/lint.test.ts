@@ -4,22 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { main } from './main.js'
+import { runCli } from './run-cli.test-support.js'
 
 const BIN = fileURLToPath(new URL('../../bin/syncrepl-harness.js', import.meta.url))
 
-/** Runs the CLI in this process (as the built command does), capturing its output. */
-async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-  try {
-    return { status: await main(args), stdout, stderr }
-  } finally {
-    vi.restoreAllMocks()
-  }
-}
+const run = runCli
 
 afterEach(() => vi.restoreAllMocks())
 

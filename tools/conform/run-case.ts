@@ -329,7 +329,8 @@ function contractFinding(run: string, message: string): Finding {
   return { check: `run ${run} report.json`, level: 'MUST', passed: false, grade: 'FAIL', expected: ['report.json as docs/consumer-contract.md describes it'], observed: message }
 }
 
-function baseResult(instance: CaseInstance): Omit<CaseResult, 'grade' | 'summary' | 'findings' | 'runs' | 'wire' | 'durationMs'> {
+/** The case's own facts, the same in every result of it (runner.ts uses it for exclusions too). */
+export function baseResult(instance: CaseInstance): Omit<CaseResult, 'grade' | 'summary' | 'findings' | 'runs' | 'wire' | 'durationMs'> {
   const c = instance.conformance
   return {
     id: instance.id,

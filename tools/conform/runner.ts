@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { CaseInstance, Exclusion } from './catalogue.js'
 import { exclusionOf } from './catalogue.js'
 import type { ConsumerDriver } from './drivers/types.js'
-import { runCase } from './run-case.js'
+import { baseResult, runCase } from './run-case.js'
 import { countGrades, isFailing } from './verdict.js'
 import type { CaseResult, ConformanceReport } from './verdict.js'
 
@@ -78,20 +78,8 @@ function defaultJobs(driver: ConsumerDriver): number {
 }
 
 function excludedResult(instance: CaseInstance, exclusion: Exclusion): CaseResult {
-  const c = instance.conformance
   return {
-    id: instance.id,
-    caseId: instance.caseId,
-    title: instance.scenario.meta.title,
-    spec: c.spec,
-    section: instance.scenario.meta.rfcSection ?? '',
-    level: c.level,
-    requirement: c.requirement,
-    ...(c.deviation === undefined ? {} : { deviation: c.deviation }),
-    tags: instance.scenario.meta.tags,
-    mode: instance.mode,
-    dialect: instance.scenario.provider.dialect,
-    file: instance.file,
+    ...baseResult(instance),
     grade: 'UNSUPPORTED',
     summary: `excluded by ${exclusion.at}${exclusion.reason === '' ? '' : `: ${exclusion.reason}`}`,
     detail: `exclusion ${exclusion.glob}`,

@@ -1,5 +1,5 @@
 import type { LdapMessage } from '../../../protocol/ldap/message.js'
-import { MemoryStore, SyncSession } from '../../../consumer/index.js'
+import { MemoryStore, SyncSession, wrapCommit } from '../../../consumer/index.js'
 import type { ReplicaSnapshot, ReplicaStore, ReplicaTransaction, SyncStep } from '../../../consumer/index.js'
 import { incomingCookie } from './incoming-cookie.js'
 import { consumerWithSession } from './session-consumer.js'
@@ -68,18 +68,10 @@ export class EmptyCookieKeepingStore implements ReplicaStore {
 
   async begin(): Promise<ReplicaTransaction> {
     const tx = await this.inner.begin()
-    return {
-      get: (uuid) => tx.get(uuid),
-      uuids: () => tx.uuids(),
-      put: (entry) => tx.put(entry),
-      remove: (uuid) => tx.remove(uuid),
-      rebaseDescendants: (oldDn, newDn) => tx.rebaseDescendants(oldDn, newDn),
-      rollback: () => tx.rollback(),
-      commit: async (cookie) => {
-        await tx.commit(cookie)
-        if (cookie !== undefined) this.empty = cookie.length === 0
-      },
-    }
+    return wrapCommit(tx, async (cookie, commit) => {
+      await commit(cookie)
+      if (cookie !== undefined) this.empty = cookie.length === 0
+    })
   }
 
   close(): Promise<void> {

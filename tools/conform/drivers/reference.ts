@@ -5,7 +5,7 @@
  * nothing more committed. The report is read from the store directly instead of report.json —
  * the judging is identical, the case just does not pay for files and processes.
  */
-import { HandshakeError, LdapClientError, LdapResultError, MemoryStore, SyncProtocolError, SyncreplConsumer } from '../../../consumer/index.js'
+import { HandshakeError, LdapClientError, LdapResultError, MemoryStore, SyncProtocolError, SyncreplConsumer, wrapCommit } from '../../../consumer/index.js'
 import type { ReplicaSnapshot, ReplicaStore, ReplicaTransaction, SessionHooksOptions } from '../../../consumer/index.js'
 import { keepAttributes } from '../replica.js'
 import type { ComparableEntry, ComparableReplica } from '../replica.js'
@@ -239,22 +239,14 @@ class RunStore implements ReplicaStore {
   async begin(): Promise<ReplicaTransaction> {
     if (this.killed) throw new Error('The consumer was killed.')
     const tx = await this.inner.begin()
-    return {
-      get: (uuid) => tx.get(uuid),
-      uuids: () => tx.uuids(),
-      put: (entry) => tx.put(entry),
-      remove: (uuid) => tx.remove(uuid),
-      rebaseDescendants: (oldDn, newDn) => tx.rebaseDescendants(oldDn, newDn),
-      rollback: () => tx.rollback(),
-      commit: async (cookie) => {
-        if (this.killed) {
-          tx.rollback()
-          throw new Error('The consumer was killed before this commit.')
-        }
-        await tx.commit(cookie)
-        this.onCommit()
-      },
-    }
+    return wrapCommit(tx, async (cookie, commit) => {
+      if (this.killed) {
+        tx.rollback()
+        throw new Error('The consumer was killed before this commit.')
+      }
+      await commit(cookie)
+      this.onCommit()
+    })
   }
 
   async close(): Promise<void> {}
