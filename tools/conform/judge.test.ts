@@ -184,8 +184,19 @@ describe('judgeCheck: request cookies', () => {
     syncSearch(2, 'rid=000,csn=2')
     syncSearch(3, 'rid=000,csn=1')
     const f = judgeCheck(request(2, 'lastSent'), input())
-    expect(f).toMatchObject({ passed: true, expected: [`cookie "rid=000,csn=2" (the last one the provider sent, at message ${wire.sent[1]?.n})`] })
+    expect(f).toMatchObject({ passed: true, expected: [`cookie "rid=000,csn=2" (the last one the provider sent, at message ${wire.sent[1]?.n}; an OpenLDAP cookie may carry the consumer's own rid)`] })
     expect(judgeCheck(request(3, 'lastSent'), input()).passed).toBe(false)
+  })
+
+  it('lastSent and previous read OpenLDAP cookies by their CSNs: the consumer may write its own rid', () => {
+    const csn = '20260101000000.000000Z#000000#000#000000'
+    syncSearch(1)
+    send(1, done(`rid=000,csn=${csn}`))
+    syncSearch(2, `rid=001,csn=${csn}`)
+    syncSearch(3, `rid=001,csn=${csn.replace('000000Z#000000', '000000Z#000001')}`)
+    expect(judgeCheck(request(2, 'lastSent'), input()).passed).toBe(true)
+    expect(judgeCheck(request(3, 'lastSent'), input()).passed).toBe(false)
+    expect(judgeCheck(request(3, 'previous'), input()).passed).toBe(false)
   })
 
   it('lastSent fails when the provider had sent no cookie before the search', () => {

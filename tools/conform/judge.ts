@@ -84,12 +84,12 @@ function judgeRequest(nth: number, want: CookieExpectation, wire: WireLog, make:
     case 'lastSent': {
       const last = sentBefore[sentBefore.length - 1]?.cookie
       if (last === undefined) return make(what, false, ['the last cookie the provider sent'], `${observed}; the provider had sent none before it`)
-      return make(what, carried !== undefined && Buffer.from(carried).equals(Buffer.from(last)), [`cookie ${cookieText(last)} (the last one the provider sent, at message ${sentBefore[sentBefore.length - 1]?.n})`], observed)
+      return make(what, carried !== undefined && sameState(carried, last), [`cookie ${cookieText(last)} (the last one the provider sent, at message ${sentBefore[sentBefore.length - 1]?.n}; an OpenLDAP cookie may carry the consumer's own rid)`], observed)
     }
     case 'previous': {
       const prev = wire.syncRequests[nth - 2]
       if (prev === undefined) return make(what, false, ['the cookie of the sync search before it'], `${observed}; there was no earlier sync search`)
-      const same = prev.cookie === undefined ? carried === undefined : carried !== undefined && Buffer.from(carried).equals(Buffer.from(prev.cookie))
+      const same = prev.cookie === undefined ? carried === undefined : carried !== undefined && sameState(carried, prev.cookie)
       return make(what, same, [`${prev.cookie === undefined ? 'no cookie' : `cookie ${cookieText(prev.cookie)}`}, as sync search ${nth - 1} (message ${prev.n}) carried`], observed)
     }
     case 'containsLastCsns': {
@@ -111,6 +111,19 @@ function judgeRequest(nth: number, want: CookieExpectation, wire: WireLog, make:
       )
     }
   }
+}
+
+/**
+ * Whether two cookies name the same state: the same octets, or two OpenLDAP cookies with the same
+ * CSN vector (and serverID). `rid` names the consumer's replication agreement, not the state:
+ * slapd's consumer writes its own rid into every cookie it sends (rfc4533.md §3.3, §5 case 49).
+ */
+function sameState(a: Uint8Array, b: Uint8Array): boolean {
+  if (Buffer.from(a).equals(Buffer.from(b))) return true
+  const x = parseOpenLdapCookie(a)
+  const y = parseOpenLdapCookie(b)
+  if (!x.usable || !y.usable || x.csns.length === 0 || x.sid !== y.sid || x.csns.length !== y.csns.length) return false
+  return x.csns.every((c, i) => c.text === y.csns[i]?.text)
 }
 
 function judgeHandshake(check: Extract<CheckSpec, { kind: 'handshake' }>, wire: WireLog, make: Make): Finding {
