@@ -188,6 +188,15 @@ describe('judgeCheck: request cookies', () => {
     expect(judgeCheck(request(3, 'lastSent'), input()).passed).toBe(false)
   })
 
+  it('absent: a state-less OpenLDAP cookie (rid only) counts as none; an empty one does not', () => {
+    syncSearch(1, 'rid=001')
+    syncSearch(2, '')
+    syncSearch(3, 'rid=001,csn=20260101000000.000000Z#000000#000#000000')
+    expect(judgeCheck(request(1, 'absent'), input()).passed).toBe(true)
+    expect(judgeCheck(request(2, 'absent'), input()).passed).toBe(false)
+    expect(judgeCheck(request(3, 'absent'), input()).passed).toBe(false)
+  })
+
   it('lastSent and previous read OpenLDAP cookies by their CSNs: the consumer may write its own rid', () => {
     const csn = '20260101000000.000000Z#000000#000#000000'
     syncSearch(1)

@@ -76,7 +76,8 @@ function judgeRequest(nth: number, want: CookieExpectation, wire: WireLog, make:
   const sentBefore = wire.sent.filter((s) => s.n < req.n && s.cookie !== undefined && s.cookie.length > 0)
   switch (want) {
     case 'absent':
-      return make(what, carried === undefined, ['no cookie (the consumer holds no state)'], observed)
+      // slapd's consumer sends `rid=NNN` without a CSN when it holds nothing: no state either.
+      return make(what, carried === undefined || stateless(carried), ['no cookie, or an OpenLDAP cookie without CSNs (the consumer holds no state)'], observed)
     case 'present':
       return make(what, carried !== undefined && carried.length > 0, ['a non-empty cookie (the state the consumer kept)'], observed)
     case 'notEmpty':
@@ -124,6 +125,11 @@ function sameState(a: Uint8Array, b: Uint8Array): boolean {
   const y = parseOpenLdapCookie(b)
   if (!x.usable || !y.usable || x.csns.length === 0 || x.sid !== y.sid || x.csns.length !== y.csns.length) return false
   return x.csns.every((c, i) => c.text === y.csns[i]?.text)
+}
+
+function stateless(cookie: Uint8Array): boolean {
+  const parsed = parseOpenLdapCookie(cookie)
+  return cookie.length > 0 && parsed.usable && parsed.csns.length === 0 && parsed.invalidCsns.length === 0 && !/csn=/.test(Buffer.from(cookie).toString('latin1'))
 }
 
 function judgeHandshake(check: Extract<CheckSpec, { kind: 'handshake' }>, wire: WireLog, make: Make): Finding {
